@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { Column, ColumnOptions, PrimaryColumn } from 'typeorm';
+
+/*
+ * Column shapes shared by the entities, chosen so that SQLite and MySQL/MariaDB store the same
+ * thing: ids are UUID strings made by the application (so a SCIM answer can carry the id without a
+ * read-back), times are UTC with milliseconds, JSON is a JSON column (LONGTEXT on MariaDB, TEXT on
+ * SQLite) that TypeORM (de)serialises.
+ */
+
+export const ID_LENGTH = 36;
+/** The longest userName, group name or displayName we index (255 utf8mb4 characters fit InnoDB keys). */
+export const NAME_LENGTH = 255;
+
+export function newId(): string {
+  return randomUUID();
+}
+
+export function IdColumn(): PropertyDecorator {
+  return PrimaryColumn({ type: 'varchar', length: ID_LENGTH });
+}
+
+export function RefColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
+  return Column({ type: 'varchar', length: ID_LENGTH, ...options });
+}
+
+export function TimeColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
+  return Column({ type: 'datetime', precision: 3, ...options });
+}
+
+export function NameColumn(options: Pick<ColumnOptions, 'nullable' | 'unique'> = {}): PropertyDecorator {
+  return Column({ type: 'varchar', length: NAME_LENGTH, ...options });
+}
+
+export function JsonColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
+  return Column({ type: 'json', ...options });
+}
+
+/**
+ * The key a case-insensitive unique index is built on. Both databases compare it byte for byte
+ * (MySQL tables use utf8mb4_bin), so "Ä" and "ä" collide everywhere, and "a" and "á" nowhere.
+ */
+export function caseKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
+ * A JSON object as a column holds it. Its values are `any` because TypeORM's insert typings recurse
+ * into a column's type and give up on a recursive JSON type.
+ */
+export type JsonObject = { [key: string]: any };

@@ -1,0 +1,6 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1795446614429 } from './1795446614429-Initial';
+import { LocalDirectory1795446614430 } from '../common/1795446614430-LocalDirectory';
+
+/** Every MySQL/MariaDB migration, oldest first. */
+export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430];

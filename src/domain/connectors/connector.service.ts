@@ -1,0 +1,163 @@
+import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { newId, NAME_LENGTH } from '../../db/columns';
+import { ConnectorTokenEntity } from '../../db/entities/connector-token.entity';
+import { ConnectorEntity, DEFAULT_COPY_BEHAVIOUR } from '../../db/entities/connector.entity';
+import { DirectoryEntity } from '../../db/entities/directory.entity';
+import { AuditService } from '../audit/audit.service';
+import type { RequestContext } from '../context';
+import { DomainError } from '../errors';
+import { hashesEqual, hashToken, issueToken } from '../secrets';
+
+/** A week: long enough to roll a new token out to an IdP, short enough that a leak does not linger. */
+export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+/** lastUsedAt is a hint for admins; writing it at most this often keeps SCIM requests read-only. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface NewConnector {
+  name: string;
+}
+
+export interface ConnectorWithToken {
+  connector: ConnectorEntity;
+  /** The bearer token in clear: shown in this answer only. */
+  token: string;
+}
+
+export class ConnectorService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(ctx: RequestContext, input: NewConnector): Promise<ConnectorWithToken> {
+    const name = validName(input.name);
+    const now = new Date();
+    const directory: DirectoryEntity = { id: newId(), kind: 'CONNECTOR', name, createdAt: now };
+    const connector: ConnectorEntity = {
+      id: newId(),
+      name,
+      directoryId: directory.id,
+      enabled: true,
+      cleanupAction: 'DISABLE',
+      copyBehaviour: { ...DEFAULT_COPY_BEHAVIOUR },
+      logFreeMemory: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const issued = issueToken('scim');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(DirectoryEntity, directory);
+      await manager.insert(ConnectorEntity, connector);
+      await manager.insert(ConnectorTokenEntity, {
+        id: newId(),
+        connectorId: connector.id,
+        prefix: issued.prefix,
+        hash: issued.hash,
+        createdAt: now,
+        lastUsedAt: null,
+        expiresAt: null,
+      });
+      await this.audit.record(manager, ctx, {
+        action: 'connector.create',
+        targetType: 'Connector',
+        targetId: connector.id,
+        after: { name },
+      });
+    });
+    return { connector, token: issued.token };
+  }
+
+  async list(_ctx: RequestContext): Promise<ConnectorEntity[]> {
+    return this.dataSource.getRepository(ConnectorEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async find(_ctx: RequestContext, id: string): Promise<ConnectorEntity | null> {
+    return this.dataSource.getRepository(ConnectorEntity).findOneBy({ id });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ConnectorEntity> {
+    const connector = await this.find(ctx, id);
+    if (!connector) throw new DomainError('NOT_FOUND', `no connector with id "${id}"`);
+    return connector;
+  }
+
+  /**
+   * Issues a new token. Older tokens keep working for `graceSeconds` (0: they stop at once), so
+   * the IdP can be switched over without a failed provisioning cycle; a grace never lengthens an
+   * earlier one.
+   */
+  async rotateToken(ctx: RequestContext, connectorId: string, graceSeconds = 0): Promise<{ token: string }> {
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+      throw new DomainError('INVALID_INPUT', `graceSeconds must be a whole number from 0 to ${MAX_GRACE_SECONDS}`, {
+        field: 'graceSeconds',
+      });
+    }
+    const now = new Date();
+    const oldTokensEnd = new Date(now.getTime() + graceSeconds * 1000);
+    const issued = issueToken('scim');
+    await this.dataSource.transaction(async (manager) => {
+      const connector = await manager.findOneBy(ConnectorEntity, { id: connectorId });
+      if (!connector) throw new DomainError('NOT_FOUND', `no connector with id "${connectorId}"`);
+      await manager
+        .createQueryBuilder()
+        .update(ConnectorTokenEntity)
+        .set({ expiresAt: oldTokensEnd })
+        .where('connectorId = :connectorId', { connectorId })
+        .andWhere('(expiresAt IS NULL OR expiresAt > :end)', { end: oldTokensEnd })
+        .execute();
+      await manager.insert(ConnectorTokenEntity, {
+        id: newId(),
+        connectorId,
+        prefix: issued.prefix,
+        hash: issued.hash,
+        createdAt: now,
+        lastUsedAt: null,
+        expiresAt: null,
+      });
+      await this.audit.record(manager, ctx, {
+        action: 'connector.rotateToken',
+        targetType: 'Connector',
+        targetId: connectorId,
+        after: { graceSeconds, newTokenPrefix: issued.prefix },
+      });
+    });
+    return { token: issued.token };
+  }
+
+  /**
+   * The connector a SCIM request may act for: its token must be one of that connector's live
+   * tokens (compared in constant time), and the connector must be enabled.
+   */
+  async authenticate(connectorId: string, token: string): Promise<ConnectorEntity> {
+    const now = new Date();
+    const tokens = await this.dataSource.getRepository(ConnectorTokenEntity).find({
+      where: [
+        { connectorId, expiresAt: IsNull() },
+        { connectorId, expiresAt: MoreThan(now) },
+      ],
+    });
+    const presented = hashToken(token);
+    // Compare with every candidate, so the time taken does not tell which one matched.
+    const match = tokens.reduce<ConnectorTokenEntity | null>(
+      (found, candidate) => (hashesEqual(candidate.hash, presented) ? candidate : found),
+      null,
+    );
+    if (!match) throw new DomainError('UNAUTHENTICATED', 'the bearer token is not valid for this connector');
+    const connector = await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId });
+    if (!connector) throw new DomainError('UNAUTHENTICATED', 'the bearer token is not valid for this connector');
+    if (!connector.enabled) throw new DomainError('FORBIDDEN', 'this connector is disabled');
+    if (!match.lastUsedAt || now.getTime() - match.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.dataSource.getRepository(ConnectorTokenEntity).update({ id: match.id }, { lastUsedAt: now });
+    }
+    return connector;
+  }
+}
+
+function validName(raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw new DomainError('INVALID_INPUT', 'name must not be empty', { field: 'name' });
+  if (name.length > NAME_LENGTH) {
+    throw new DomainError('INVALID_INPUT', `name must be at most ${NAME_LENGTH} characters`, { field: 'name' });
+  }
+  return name;
+}

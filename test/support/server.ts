@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { createDataSource, migrate } from '../../src/db/data-source';
+import { createServices, Services } from '../../src/domain/services';
+import { createScratchDatabase, DatabaseKind, ScratchDatabase } from './databases';
+
+/** The operator's ADMIN_TOKEN in tests. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
+/** A fresh, migrated database with the services on it. */
+export interface TestDatabase {
+  kind: DatabaseKind;
+  scratch: ScratchDatabase;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  const scratch = await createScratchDatabase(kind);
+  const dataSource = await createDataSource(scratch.config);
+  await dataSource.initialize();
+  await migrate(dataSource);
+  return {
+    kind,
+    scratch,
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await scratch.drop();
+    },
+  };
+}
+
+/** The whole app, as createApp builds it, listening on a free loopback port. */
+export interface TestServer extends TestDatabase {
+  url: string;
+  services: Services;
+}
+
+export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
+  const database = await openTestDatabase(kind);
+  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN });
+  // Listen first: the app's public URL names the port the system picked.
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await createApp(services, { publicUrl: url }, pino({ level: 'silent' }));
+  server.on('request', app.express);
+  return {
+    ...database,
+    url,
+    services,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.stop();
+      await database.close();
+    },
+  };
+}
+
+export interface GraphQLAnswer<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string; [key: string]: unknown } }>;
+}
+
+/** Sends one GraphQL operation over HTTP, as a dashboard or script would. */
+export async function graphql<T = any>(
+  url: string,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLAnswer<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: T; errors?: GraphQLAnswer['errors'] };
+  return { status: response.status, ...body };
+}
