@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   await migrate(dataSource);
   log.info({ database: describeDatabase(config.database) }, 'database migrated');
 
-  const services = createServices(dataSource, config);
+  const services = createServices(dataSource, config, log);
   const initialToken = await services.adminTokens.ensureInitialToken();
   const app = await createApp(services, config, log);
 
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     force.unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await app.stop();
+    await services.close();
     await dataSource.destroy();
     log.info('stopped');
     process.exit(0);

@@ -43,12 +43,13 @@ export interface TestServer extends TestDatabase {
 
 export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
   const database = await openTestDatabase(kind);
-  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN });
+  const log = pino({ level: 'silent' });
+  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN }, log);
   // Listen first: the app's public URL names the port the system picked.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await createApp(services, { publicUrl: url }, pino({ level: 'silent' }));
+  const app = await createApp(services, { publicUrl: url }, log);
   server.on('request', app.express);
   return {
     ...database,
@@ -57,6 +58,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.stop();
+      await services.close();
       await database.close();
     },
   };

@@ -6,6 +6,7 @@ import { ConnectorEntity } from './connector.entity';
 @Entity('idp_groups')
 @Index(['connectorId', 'displayName'], { unique: true })
 @Index(['connectorId', 'externalId'])
+@Index(['connectorId', 'updatedAt'])
 export class IdpGroupEntity {
   @IdColumn()
   id: string;

@@ -11,6 +11,7 @@ import { ConnectorEntity } from './connector.entity';
 @Index(['connectorId', 'userNameKey'], { unique: true })
 @Index(['connectorId', 'externalId'])
 @Index(['connectorId', 'displayName'])
+@Index(['connectorId', 'updatedAt'])
 export class IdpUserEntity {
   @IdColumn()
   id: string;

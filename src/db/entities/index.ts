@@ -7,9 +7,11 @@ import { DirectoryEntity } from './directory.entity';
 import { GroupEntity } from './group.entity';
 import { IdpGroupMemberEntity } from './idp-group-member.entity';
 import { IdpGroupEntity } from './idp-group.entity';
+import { IdpUserEmailEntity } from './idp-user-email.entity';
 import { IdpUserEntity } from './idp-user.entity';
 import { MembershipEntity } from './membership.entity';
 import { PolicyRuleEntity } from './policy-rule.entity';
+import { ProvisioningEventEntity } from './provisioning-event.entity';
 import { SyncLogEntryEntity } from './sync-log-entry.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { UserEntity } from './user.entity';
@@ -21,6 +23,7 @@ export const ENTITIES = [
   PolicyRuleEntity,
   AttributeMappingEntity,
   IdpUserEntity,
+  IdpUserEmailEntity,
   IdpGroupEntity,
   IdpGroupMemberEntity,
   UserEntity,
@@ -30,6 +33,7 @@ export const ENTITIES = [
   SyncLogEntryEntity,
   AdminTokenEntity,
   AuditEventEntity,
+  ProvisioningEventEntity,
 ];
 
 export {
@@ -42,9 +46,11 @@ export {
   GroupEntity,
   IdpGroupEntity,
   IdpGroupMemberEntity,
+  IdpUserEmailEntity,
   IdpUserEntity,
   MembershipEntity,
   PolicyRuleEntity,
+  ProvisioningEventEntity,
   SyncLogEntryEntity,
   SyncRunEntity,
   UserEntity,

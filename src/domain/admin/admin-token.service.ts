@@ -2,6 +2,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { newId } from '../../db/columns';
 import { AdminTokenEntity } from '../../db/entities/admin-token.entity';
 import { isUniqueViolation } from '../../db/errors';
+import type { Transactions } from '../../db/transactions';
 import type { Actor } from '../context';
 import { hashesEqual, hashToken, issueToken } from '../secrets';
 
@@ -15,6 +16,7 @@ export class AdminTokenService {
   /** @param configuredToken ADMIN_TOKEN, when the operator set one: an ADMIN token kept in memory only. */
   constructor(
     private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     configuredToken: string | undefined,
   ) {
     this.configuredTokenHash = configuredToken ? hashToken(configuredToken) : null;
@@ -30,7 +32,7 @@ export class AdminTokenService {
     if ((await repository.countBy({ revokedAt: IsNull() })) > 0) return null;
     const issued = issueToken('admin');
     try {
-      await repository.insert({
+      await this.transactions.run((manager) => manager.insert(AdminTokenEntity, {
         id: newId(),
         name: INITIAL_ADMIN_TOKEN_NAME,
         role: 'ADMIN',
@@ -39,7 +41,7 @@ export class AdminTokenService {
         createdAt: new Date(),
         lastUsedAt: null,
         revokedAt: null,
-      });
+      }));
     } catch (error) {
       // Another node made it first, or it was revoked: ADMIN_TOKEN is then the way back in.
       if (isUniqueViolation(error)) return null;
@@ -60,7 +62,7 @@ export class AdminTokenService {
     if (!row || !hashesEqual(row.hash, hash)) return null;
     const now = new Date();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await repository.update({ id: row.id }, { lastUsedAt: now });
+      await this.transactions.run((manager) => manager.update(AdminTokenEntity, { id: row.id }, { lastUsedAt: now }));
     }
     return { kind: 'admin', tokenId: row.id, name: row.name, role: row.role };
   }

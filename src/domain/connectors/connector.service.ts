@@ -1,8 +1,10 @@
-import { DataSource, IsNull, MoreThan } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { newId, NAME_LENGTH } from '../../db/columns';
 import { ConnectorTokenEntity } from '../../db/entities/connector-token.entity';
 import { ConnectorEntity, DEFAULT_COPY_BEHAVIOUR } from '../../db/entities/connector.entity';
 import { DirectoryEntity } from '../../db/entities/directory.entity';
+import { readTime, sqlTime } from '../../db/sql';
+import type { Transactions } from '../../db/transactions';
 import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
@@ -26,6 +28,7 @@ export interface ConnectorWithToken {
 export class ConnectorService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {}
 
@@ -45,7 +48,7 @@ export class ConnectorService {
       updatedAt: now,
     };
     const issued = issueToken('scim');
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.insert(DirectoryEntity, directory);
       await manager.insert(ConnectorEntity, connector);
       await manager.insert(ConnectorTokenEntity, {
@@ -95,7 +98,7 @@ export class ConnectorService {
     const now = new Date();
     const oldTokensEnd = new Date(now.getTime() + graceSeconds * 1000);
     const issued = issueToken('scim');
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       const connector = await manager.findOneBy(ConnectorEntity, { id: connectorId });
       if (!connector) throw new DomainError('NOT_FOUND', `no connector with id "${connectorId}"`);
       await manager
@@ -125,31 +128,27 @@ export class ConnectorService {
   }
 
   /**
-   * The connector a SCIM request may act for: its token must be one of that connector's live
-   * tokens (compared in constant time), and the connector must be enabled.
+   * Checks a SCIM request's bearer token: it must be one of this connector's live tokens
+   * (compared in constant time), and the connector must be enabled. One indexed read.
    */
-  async authenticate(connectorId: string, token: string): Promise<ConnectorEntity> {
+  async authenticate(connectorId: string, token: string): Promise<void> {
     const now = new Date();
-    const tokens = await this.dataSource.getRepository(ConnectorTokenEntity).find({
-      where: [
-        { connectorId, expiresAt: IsNull() },
-        { connectorId, expiresAt: MoreThan(now) },
-      ],
-    });
+    const rows: Array<{ id: string; hash: string; lastUsedAt: unknown; enabled: unknown }> = await this.dataSource.query(
+      `SELECT t.id, t.hash, t.lastUsedAt, c.enabled FROM connector_tokens t JOIN connectors c ON c.id = t.connectorId
+       WHERE t.connectorId = ? AND (t.expiresAt IS NULL OR t.expiresAt > ?)`,
+      [connectorId, sqlTime(now)],
+    );
     const presented = hashToken(token);
     // Compare with every candidate, so the time taken does not tell which one matched.
-    const match = tokens.reduce<ConnectorTokenEntity | null>(
+    const match = rows.reduce<(typeof rows)[number] | null>(
       (found, candidate) => (hashesEqual(candidate.hash, presented) ? candidate : found),
       null,
     );
     if (!match) throw new DomainError('UNAUTHENTICATED', 'the bearer token is not valid for this connector');
-    const connector = await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId });
-    if (!connector) throw new DomainError('UNAUTHENTICATED', 'the bearer token is not valid for this connector');
-    if (!connector.enabled) throw new DomainError('FORBIDDEN', 'this connector is disabled');
-    if (!match.lastUsedAt || now.getTime() - match.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.dataSource.getRepository(ConnectorTokenEntity).update({ id: match.id }, { lastUsedAt: now });
+    if (!Number(match.enabled)) throw new DomainError('FORBIDDEN', 'this connector is disabled');
+    if (!match.lastUsedAt || now.getTime() - readTime(match.lastUsedAt).getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.transactions.run((manager) => manager.update(ConnectorTokenEntity, { id: match.id }, { lastUsedAt: now }));
     }
-    return connector;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
+import { ScimIndexes1795446989677 } from './1795446989677-ScimIndexes';
 import { Initial1795446614429 } from './1795446614429-Initial';
 import { LocalDirectory1795446614430 } from '../common/1795446614430-LocalDirectory';
 
 /** Every SQLite migration, oldest first. */
-export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430];
+export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795446989677];

@@ -1,0 +1,47 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ScimIndexes1795446989677 implements MigrationInterface {
+  name = 'ScimIndexes1795446989677';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, PRIMARY KEY (\"userId\", \"position\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_81f537b3f279b2e47447c47a54\" ON \"idp_user_emails\" (\"connectorId\", \"valueKey\") ");
+    await queryRunner.query("CREATE TABLE \"provisioning_events\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"at\" datetime(3) NOT NULL, \"operation\" varchar(16) NOT NULL, \"resourceType\" varchar(8) NOT NULL, \"resourceId\" varchar(36), \"status\" integer NOT NULL, \"durationMs\" integer NOT NULL)");
+    await queryRunner.query("CREATE INDEX \"IDX_77b9f33ccdf13a060300e663de\" ON \"provisioning_events\" (\"connectorId\", \"at\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_7f07e4b56079411d58cb616b14\" ON \"idp_groups\" (\"connectorId\", \"updatedAt\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_4c99138cc1c18f8911e3308c73\" ON \"idp_users\" (\"connectorId\", \"updatedAt\") ");
+    await queryRunner.query("DROP INDEX \"IDX_81f537b3f279b2e47447c47a54\"");
+    await queryRunner.query("CREATE TABLE \"temporary_idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, CONSTRAINT \"FK_567a6a9f3c801fdf0fad882262d\" FOREIGN KEY (\"userId\") REFERENCES \"idp_users\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION, PRIMARY KEY (\"userId\", \"position\"))");
+    await queryRunner.query("INSERT INTO \"temporary_idp_user_emails\"(\"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\") SELECT \"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\" FROM \"idp_user_emails\"");
+    await queryRunner.query("DROP TABLE \"idp_user_emails\"");
+    await queryRunner.query("ALTER TABLE \"temporary_idp_user_emails\" RENAME TO \"idp_user_emails\"");
+    await queryRunner.query("CREATE INDEX \"IDX_81f537b3f279b2e47447c47a54\" ON \"idp_user_emails\" (\"connectorId\", \"valueKey\") ");
+    await queryRunner.query("DROP INDEX \"IDX_77b9f33ccdf13a060300e663de\"");
+    await queryRunner.query("CREATE TABLE \"temporary_provisioning_events\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"at\" datetime(3) NOT NULL, \"operation\" varchar(16) NOT NULL, \"resourceType\" varchar(8) NOT NULL, \"resourceId\" varchar(36), \"status\" integer NOT NULL, \"durationMs\" integer NOT NULL, CONSTRAINT \"FK_49587cd6d604149109004cd6ec6\" FOREIGN KEY (\"connectorId\") REFERENCES \"connectors\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION)");
+    await queryRunner.query("INSERT INTO \"temporary_provisioning_events\"(\"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\") SELECT \"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\" FROM \"provisioning_events\"");
+    await queryRunner.query("DROP TABLE \"provisioning_events\"");
+    await queryRunner.query("ALTER TABLE \"temporary_provisioning_events\" RENAME TO \"provisioning_events\"");
+    await queryRunner.query("CREATE INDEX \"IDX_77b9f33ccdf13a060300e663de\" ON \"provisioning_events\" (\"connectorId\", \"at\") ");
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP INDEX \"IDX_77b9f33ccdf13a060300e663de\"");
+    await queryRunner.query("ALTER TABLE \"provisioning_events\" RENAME TO \"temporary_provisioning_events\"");
+    await queryRunner.query("CREATE TABLE \"provisioning_events\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"at\" datetime(3) NOT NULL, \"operation\" varchar(16) NOT NULL, \"resourceType\" varchar(8) NOT NULL, \"resourceId\" varchar(36), \"status\" integer NOT NULL, \"durationMs\" integer NOT NULL)");
+    await queryRunner.query("INSERT INTO \"provisioning_events\"(\"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\") SELECT \"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\" FROM \"temporary_provisioning_events\"");
+    await queryRunner.query("DROP TABLE \"temporary_provisioning_events\"");
+    await queryRunner.query("CREATE INDEX \"IDX_77b9f33ccdf13a060300e663de\" ON \"provisioning_events\" (\"connectorId\", \"at\") ");
+    await queryRunner.query("DROP INDEX \"IDX_81f537b3f279b2e47447c47a54\"");
+    await queryRunner.query("ALTER TABLE \"idp_user_emails\" RENAME TO \"temporary_idp_user_emails\"");
+    await queryRunner.query("CREATE TABLE \"idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, PRIMARY KEY (\"userId\", \"position\"))");
+    await queryRunner.query("INSERT INTO \"idp_user_emails\"(\"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\") SELECT \"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\" FROM \"temporary_idp_user_emails\"");
+    await queryRunner.query("DROP TABLE \"temporary_idp_user_emails\"");
+    await queryRunner.query("CREATE INDEX \"IDX_81f537b3f279b2e47447c47a54\" ON \"idp_user_emails\" (\"connectorId\", \"valueKey\") ");
+    await queryRunner.query("DROP INDEX \"IDX_4c99138cc1c18f8911e3308c73\"");
+    await queryRunner.query("DROP INDEX \"IDX_7f07e4b56079411d58cb616b14\"");
+    await queryRunner.query("DROP INDEX \"IDX_77b9f33ccdf13a060300e663de\"");
+    await queryRunner.query("DROP TABLE \"provisioning_events\"");
+    await queryRunner.query("DROP INDEX \"IDX_81f537b3f279b2e47447c47a54\"");
+    await queryRunner.query("DROP TABLE \"idp_user_emails\"");
+  }
+}

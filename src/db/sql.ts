@@ -1,0 +1,54 @@
+/**
+ * Values for hand-written SQL that both dialects store alike. Hot paths (SCIM) run plain
+ * parameterised SQL rather than the query builder; these keep those values in the same form
+ * TypeORM itself writes and reads.
+ */
+
+/** A datetime(3) value as TypeORM writes it on both dialects: UTC `YYYY-MM-DD HH:MM:SS.mmm`. */
+export function sqlTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** A datetime read back by plain SQL: a string from SQLite, a Date from mysql2 (timezone Z). */
+export function readTime(value: unknown): Date {
+  if (value instanceof Date) return value;
+  return new Date(`${String(value).replace(' ', 'T')}Z`);
+}
+
+/** A JSON column read back by plain SQL: text from SQLite and MariaDB, already parsed from MySQL 8. */
+export function readJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function sqlBool(value: boolean): number {
+  return value ? 1 : 0;
+}
+
+/** `?, ?, ?` for an IN list of `count` parameters. */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/** Escapes LIKE wildcards in `text`; use with `LIKE ? ESCAPE '!'`. */
+export function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (char) => `!${char}`);
+}
+
+/** ` FOR UPDATE` where the dialect has row locks (MySQL); SQLite's transactions already run one at a time. */
+export function forUpdate(type: string): string {
+  return type === 'better-sqlite3' ? '' : ' FOR UPDATE';
+}
+
+/** An INSERT that skips rows clashing with a unique key: `INSERT OR IGNORE` (SQLite), `INSERT IGNORE` (MySQL). */
+export function insertIgnore(type: string): string {
+  return type === 'better-sqlite3' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+}
+
+/** Statements take at most this many rows or list items, well inside both dialects' parameter limits. */
+export const SQL_CHUNK = 500;
+
+export function chunks<T>(items: T[], size = SQL_CHUNK): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}

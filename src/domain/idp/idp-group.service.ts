@@ -1,0 +1,239 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { newId } from '../../db/columns';
+import { isUniqueViolation } from '../../db/errors';
+import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, sqlTime } from '../../db/sql';
+import type { Transactions } from '../../db/transactions';
+import type { RequestContext } from '../context';
+import { DomainError } from '../errors';
+import { listPage } from './idp-list';
+import type { IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
+
+interface GroupRow {
+  id: string;
+  connectorId: string;
+  externalId: string | null;
+  displayName: string;
+  resource: unknown;
+  version: number;
+  createdAt: unknown;
+  updatedAt: unknown;
+}
+
+function readGroup(row: GroupRow): IdpGroupRecord {
+  return {
+    id: row.id,
+    connectorId: row.connectorId,
+    externalId: row.externalId,
+    displayName: row.displayName,
+    resource: readJson(row.resource),
+    version: Number(row.version),
+    createdAt: readTime(row.createdAt),
+    updatedAt: readTime(row.updatedAt),
+  };
+}
+
+const GROUP_LIST = {
+  table: 'idp_groups',
+  defaultOrder: 'r.displayName',
+  sortColumns: {
+    id: 'r.id',
+    userName: 'r.displayName',
+    displayName: 'r.displayName',
+    externalId: 'r.externalId',
+    createdAt: 'r.createdAt',
+    updatedAt: 'r.updatedAt',
+  },
+  read: readGroup,
+  resource: (group: IdpGroupRecord) => group.resource,
+  meta: (group: IdpGroupRecord) => group,
+};
+
+/** What a group change decides, from the group's current state. */
+export interface GroupChange {
+  /** The group's new attributes (members aside); null leaves them as they are. */
+  write: IdpGroupWrite | null;
+  members: MemberChange | null;
+}
+
+/**
+ * The groups of the IdP layer. Members are rows of their own: adding or removing members touches
+ * only those rows, however large the group.
+ */
+export class IdpGroupService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async create(_ctx: RequestContext, connectorId: string, write: IdpGroupWrite, memberIds: string[]): Promise<IdpGroupRecord> {
+    const now = new Date();
+    const record: IdpGroupRecord = { id: newId(), connectorId, ...write, version: 1, createdAt: now, updatedAt: now };
+    try {
+      await this.transactions.run(async (manager) => {
+        await manager.query(
+          `INSERT INTO idp_groups (id, connectorId, externalId, displayName, resource, version, createdAt, updatedAt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [record.id, connectorId, write.externalId, write.displayName, JSON.stringify(write.resource), 1, sqlTime(now), sqlTime(now)],
+        );
+        await this.addMembers(manager, record, memberIds, now);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw displayNameTaken(write.displayName);
+      throw error;
+    }
+    return record;
+  }
+
+  async find(_ctx: RequestContext, connectorId: string, id: string): Promise<IdpGroupRecord | null> {
+    const rows: GroupRow[] = await this.dataSource.query('SELECT * FROM idp_groups WHERE id = ? AND connectorId = ?', [id, connectorId]);
+    return rows.length ? readGroup(rows[0]) : null;
+  }
+
+  async get(ctx: RequestContext, connectorId: string, id: string): Promise<IdpGroupRecord> {
+    const group = await this.find(ctx, connectorId, id);
+    if (!group) throw groupNotFound(id);
+    return group;
+  }
+
+  /**
+   * Reads the group (not its members), lets `change` decide what to write, and writes it in one
+   * transaction with the group row locked: concurrent member changes to one group all land.
+   * `change` may read the members through its second argument when it needs them.
+   */
+  async modify(
+    _ctx: RequestContext,
+    connectorId: string,
+    id: string,
+    change: (current: IdpGroupRecord, members: () => Promise<IdpMember[]>) => Promise<GroupChange> | GroupChange,
+    ifVersion?: number,
+  ): Promise<IdpGroupRecord> {
+    let displayName = '';
+    try {
+      return await this.transactions.run(async (manager) => {
+        const current = await this.lockedGroup(manager, connectorId, id, ifVersion);
+        const decided = await change(current, () => this.readMembers(manager, [id]).then((members) => members.get(id) ?? []));
+        const now = new Date();
+        const write = decided.write ?? current;
+        displayName = write.displayName;
+        const updated: IdpGroupRecord = {
+          ...current,
+          displayName: write.displayName,
+          externalId: write.externalId,
+          resource: write.resource,
+          version: current.version + 1,
+          updatedAt: now,
+        };
+        await manager.query('UPDATE idp_groups SET externalId = ?, displayName = ?, resource = ?, version = ?, updatedAt = ? WHERE id = ?', [
+          updated.externalId,
+          updated.displayName,
+          JSON.stringify(updated.resource),
+          updated.version,
+          sqlTime(now),
+          id,
+        ]);
+        if (decided.members) await this.changeMembers(manager, updated, decided.members, now);
+        return updated;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw displayNameTaken(displayName);
+      throw error;
+    }
+  }
+
+  async remove(_ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      await this.lockedGroup(manager, connectorId, id, ifVersion);
+      await manager.query('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
+      await manager.query('DELETE FROM idp_groups WHERE id = ?', [id]);
+    });
+  }
+
+  async list(_ctx: RequestContext, connectorId: string, query: IdpListQuery): Promise<IdpPage<IdpGroupRecord>> {
+    return listPage(this.dataSource.manager, GROUP_LIST, connectorId, query);
+  }
+
+  /** The members of each of `groupIds`, read in one statement. */
+  async members(_ctx: RequestContext, groupIds: string[]): Promise<Map<string, IdpMember[]>> {
+    return this.readMembers(this.dataSource.manager, groupIds);
+  }
+
+  private async readMembers(manager: EntityManager, groupIds: string[]): Promise<Map<string, IdpMember[]>> {
+    const members = new Map<string, IdpMember[]>(groupIds.map((id) => [id, []]));
+    for (const batch of chunks(groupIds)) {
+      const rows: Array<{ groupId: string; memberId: string; memberType: IdpMemberType }> = await manager.query(
+        `SELECT groupId, memberId, memberType FROM idp_group_members WHERE groupId IN (${placeholders(batch.length)}) ORDER BY groupId, memberId`,
+        batch,
+      );
+      for (const row of rows) members.get(row.groupId)!.push({ id: row.memberId, type: row.memberType });
+    }
+    return members;
+  }
+
+  private async changeMembers(manager: EntityManager, group: IdpGroupRecord, change: MemberChange, now: Date): Promise<void> {
+    if (change.replaceWith) {
+      await manager.query('DELETE FROM idp_group_members WHERE groupId = ?', [group.id]);
+      await this.addMembers(manager, group, change.replaceWith, now);
+    }
+    for (const batch of chunks(change.remove)) {
+      await manager.query(`DELETE FROM idp_group_members WHERE groupId = ? AND memberId IN (${placeholders(batch.length)})`, [
+        group.id,
+        ...batch,
+      ]);
+    }
+    await this.addMembers(manager, group, change.add, now);
+  }
+
+  /** Adds members that are not in the group yet; each must be a user or another group of the connector. */
+  private async addMembers(manager: EntityManager, group: IdpGroupRecord, memberIds: string[], now: Date): Promise<void> {
+    const ids = [...new Set(memberIds)];
+    if (ids.length === 0) return;
+    if (ids.includes(group.id)) throw new DomainError('INVALID_INPUT', 'a group cannot be a member of itself');
+    const at = sqlTime(now);
+    for (const batch of chunks(ids)) {
+      const types = await this.memberTypes(manager, group.connectorId, batch);
+      const unknown = batch.filter((id) => !types.has(id));
+      if (unknown.length > 0) {
+        throw new DomainError('INVALID_INPUT', `no user or group with id ${unknown.slice(0, 5).map((id) => `"${id}"`).join(', ')}`, {
+          members: unknown.slice(0, 100),
+        });
+      }
+      await manager.query(
+        `${insertIgnore(this.dataSource.options.type)} INTO idp_group_members (groupId, memberId, memberType, createdAt) VALUES ${batch
+          .map(() => '(?, ?, ?, ?)')
+          .join(', ')}`,
+        batch.flatMap((id) => [group.id, id, types.get(id), at]),
+      );
+    }
+  }
+
+  private async memberTypes(manager: EntityManager, connectorId: string, ids: string[]): Promise<Map<string, IdpMemberType>> {
+    const list = placeholders(ids.length);
+    const rows: Array<{ id: string; memberType: IdpMemberType }> = await manager.query(
+      `SELECT id, 'User' AS memberType FROM idp_users WHERE connectorId = ? AND id IN (${list})
+       UNION ALL SELECT id, 'Group' AS memberType FROM idp_groups WHERE connectorId = ? AND id IN (${list})`,
+      [connectorId, ...ids, connectorId, ...ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.memberType]));
+  }
+
+  private async lockedGroup(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<IdpGroupRecord> {
+    const rows: GroupRow[] = await manager.query(
+      `SELECT * FROM idp_groups WHERE id = ? AND connectorId = ?${forUpdate(this.dataSource.options.type)}`,
+      [id, connectorId],
+    );
+    if (rows.length === 0) throw groupNotFound(id);
+    const current = readGroup(rows[0]);
+    if (ifVersion !== undefined && current.version !== ifVersion) {
+      throw new DomainError('PRECONDITION_FAILED', `the group has version ${current.version}, not ${ifVersion}`);
+    }
+    return current;
+  }
+}
+
+function groupNotFound(id: string): DomainError {
+  return new DomainError('NOT_FOUND', `no group with id "${id}"`);
+}
+
+function displayNameTaken(displayName: string): DomainError {
+  return new DomainError('CONFLICT', `a group named ${JSON.stringify(displayName)} already exists`);
+}

@@ -1,0 +1,227 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { caseKey, newId } from '../../db/columns';
+import { isUniqueViolation } from '../../db/errors';
+import { forUpdate, placeholders, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
+import type { Transactions } from '../../db/transactions';
+import type { RequestContext } from '../context';
+import { DomainError } from '../errors';
+import { listPage } from './idp-list';
+import type { IdpEmail, IdpListQuery, IdpPage, IdpUserRecord, IdpUserWrite } from './idp.types';
+
+interface UserRow {
+  id: string;
+  connectorId: string;
+  externalId: string | null;
+  userName: string;
+  displayName: string | null;
+  active: number | boolean;
+  resource: unknown;
+  version: number;
+  createdAt: unknown;
+  updatedAt: unknown;
+}
+
+function readUser(row: UserRow): IdpUserRecord {
+  return {
+    id: row.id,
+    connectorId: row.connectorId,
+    externalId: row.externalId,
+    userName: row.userName,
+    displayName: row.displayName,
+    active: Boolean(Number(row.active)),
+    resource: readJson(row.resource),
+    version: Number(row.version),
+    createdAt: readTime(row.createdAt),
+    updatedAt: readTime(row.updatedAt),
+  };
+}
+
+const USER_LIST = {
+  table: 'idp_users',
+  defaultOrder: 'r.userNameKey',
+  sortColumns: {
+    id: 'r.id',
+    userName: 'r.userNameKey',
+    displayName: 'r.displayName',
+    externalId: 'r.externalId',
+    createdAt: 'r.createdAt',
+    updatedAt: 'r.updatedAt',
+  },
+  read: readUser,
+  resource: (user: IdpUserRecord) => user.resource,
+  meta: (user: IdpUserRecord) => user,
+};
+
+/**
+ * The users of the IdP layer: stored as the IdP wrote them. Writes run in one transaction each;
+ * a write that fails changes nothing.
+ */
+export class IdpUserService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async create(_ctx: RequestContext, connectorId: string, write: IdpUserWrite): Promise<IdpUserRecord> {
+    const now = new Date();
+    const record: IdpUserRecord = { id: newId(), connectorId, ...pick(write), version: 1, createdAt: now, updatedAt: now };
+    try {
+      await this.transactions.run(async (manager) => {
+        await manager.query(
+          `INSERT INTO idp_users (id, connectorId, externalId, userName, userNameKey, displayName, active, resource, version, createdAt, updatedAt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            record.id,
+            connectorId,
+            write.externalId,
+            write.userName,
+            caseKey(write.userName),
+            write.displayName,
+            sqlBool(write.active),
+            JSON.stringify(write.resource),
+            1,
+            sqlTime(now),
+            sqlTime(now),
+          ],
+        );
+        await insertEmails(manager, connectorId, record.id, write.emails);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw userNameTaken(write.userName);
+      throw error;
+    }
+    return record;
+  }
+
+  async find(_ctx: RequestContext, connectorId: string, id: string): Promise<IdpUserRecord | null> {
+    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM idp_users WHERE id = ? AND connectorId = ?', [id, connectorId]);
+    return rows.length ? readUser(rows[0]) : null;
+  }
+
+  async get(ctx: RequestContext, connectorId: string, id: string): Promise<IdpUserRecord> {
+    const user = await this.find(ctx, connectorId, id);
+    if (!user) throw userNotFound(id);
+    return user;
+  }
+
+  /**
+   * Reads the user, lets `change` decide its new state from the current one, and writes that, in
+   * one transaction with the row locked. `ifVersion` makes it conditional (If-Match).
+   */
+  async modify(
+    _ctx: RequestContext,
+    connectorId: string,
+    id: string,
+    change: (current: IdpUserRecord) => IdpUserWrite,
+    ifVersion?: number,
+  ): Promise<IdpUserRecord> {
+    let userName = '';
+    try {
+      return await this.transactions.run(async (manager) => {
+        const current = await this.lockedUser(manager, connectorId, id, ifVersion);
+        const write = change(current);
+        userName = write.userName;
+        const now = new Date();
+        const updated: IdpUserRecord = { ...current, ...pick(write), version: current.version + 1, updatedAt: now };
+        await manager.query(
+          `UPDATE idp_users SET externalId = ?, userName = ?, userNameKey = ?, displayName = ?, active = ?, resource = ?, version = ?, updatedAt = ?
+           WHERE id = ?`,
+          [
+            write.externalId,
+            write.userName,
+            caseKey(write.userName),
+            write.displayName,
+            sqlBool(write.active),
+            JSON.stringify(write.resource),
+            updated.version,
+            sqlTime(now),
+            id,
+          ],
+        );
+        // Reading the rows costs less than rewriting them, and most changes leave emails alone.
+        const stored: Array<{ typeKey: string | null; valueKey: string; primary: unknown }> = await manager.query(
+          'SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position',
+          [id],
+        );
+        const storedEmails = stored.map((row) => ({ typeKey: row.typeKey, valueKey: row.valueKey, primary: Boolean(Number(row.primary)) }));
+        if (JSON.stringify(storedEmails) !== JSON.stringify(write.emails)) {
+          await manager.query('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
+          await insertEmails(manager, connectorId, id, write.emails);
+        }
+        return updated;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw userNameTaken(userName);
+      throw error;
+    }
+  }
+
+  /** Deletes the user and takes it out of every group, in one transaction. */
+  async remove(_ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      await this.lockedUser(manager, connectorId, id, ifVersion);
+      const now = sqlTime(new Date());
+      await manager.query(
+        'UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (SELECT groupId FROM idp_group_members WHERE memberId = ?)',
+        [now, id],
+      );
+      await manager.query('DELETE FROM idp_group_members WHERE memberId = ?', [id]);
+      await manager.query('DELETE FROM idp_users WHERE id = ?', [id]);
+    });
+  }
+
+  async list(_ctx: RequestContext, connectorId: string, query: IdpListQuery): Promise<IdpPage<IdpUserRecord>> {
+    return listPage(this.dataSource.manager, USER_LIST, connectorId, query);
+  }
+
+  /** The ids among `ids` that are users of this connector. */
+  async existing(manager: EntityManager, connectorId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM idp_users WHERE connectorId = ? AND id IN (${placeholders(ids.length)})`,
+      [connectorId, ...ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  private async lockedUser(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<IdpUserRecord> {
+    const rows: UserRow[] = await manager.query(
+      `SELECT * FROM idp_users WHERE id = ? AND connectorId = ?${forUpdate(this.dataSource.options.type)}`,
+      [id, connectorId],
+    );
+    if (rows.length === 0) throw userNotFound(id);
+    const current = readUser(rows[0]);
+    if (ifVersion !== undefined && current.version !== ifVersion) {
+      throw new DomainError('PRECONDITION_FAILED', `the user has version ${current.version}, not ${ifVersion}`);
+    }
+    return current;
+  }
+}
+
+async function insertEmails(manager: EntityManager, connectorId: string, userId: string, emails: IdpEmail[]): Promise<void> {
+  if (emails.length === 0) return;
+  await manager.query(
+    `INSERT INTO idp_user_emails (userId, position, connectorId, typeKey, valueKey, \`primary\`) VALUES ${emails
+      .map(() => '(?, ?, ?, ?, ?, ?)')
+      .join(', ')}`,
+    emails.flatMap((email, position) => [userId, position, connectorId, email.typeKey, email.valueKey, sqlBool(email.primary)]),
+  );
+}
+
+function pick(write: IdpUserWrite) {
+  return {
+    externalId: write.externalId,
+    userName: write.userName,
+    displayName: write.displayName,
+    active: write.active,
+    resource: write.resource,
+  };
+}
+
+function userNotFound(id: string): DomainError {
+  return new DomainError('NOT_FOUND', `no user with id "${id}"`);
+}
+
+function userNameTaken(userName: string): DomainError {
+  return new DomainError('CONFLICT', `userName ${JSON.stringify(userName)} is already taken`);
+}

@@ -1,0 +1,93 @@
+import type { JsonObject } from '../../db/columns';
+
+/** An IdP user as stored: the resource exactly as the IdP wrote it, with the server's id and version. */
+export interface IdpUserRecord {
+  id: string;
+  connectorId: string;
+  externalId: string | null;
+  userName: string;
+  displayName: string | null;
+  active: boolean;
+  resource: JsonObject;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IdpEmail {
+  /** Lower-cased, or null when the element has no type. */
+  typeKey: string | null;
+  /** Lower-cased. */
+  valueKey: string;
+  primary: boolean;
+}
+
+/** What a create, replace or patch of a user stores: the resource and the copies that queries need. */
+export interface IdpUserWrite {
+  resource: JsonObject;
+  userName: string;
+  externalId: string | null;
+  displayName: string | null;
+  active: boolean;
+  emails: IdpEmail[];
+}
+
+export interface IdpGroupRecord {
+  id: string;
+  connectorId: string;
+  externalId: string | null;
+  displayName: string;
+  /** Every attribute the IdP wrote but members. */
+  resource: JsonObject;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type IdpMemberType = 'User' | 'Group';
+
+export interface IdpMember {
+  id: string;
+  type: IdpMemberType;
+}
+
+export interface IdpGroupWrite {
+  resource: JsonObject;
+  displayName: string;
+  externalId: string | null;
+}
+
+/**
+ * How a group's members change: only the listed members are touched, so a change costs
+ * O(changed members). `replaceWith` replaces the whole list (a PUT, or a PATCH replace of members).
+ */
+export interface MemberChange {
+  add: string[];
+  remove: string[];
+  replaceWith?: string[];
+}
+
+/** A parameterised SQL condition over one IdP table, aliased `r`. */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** The SQL columns a list may sort on. */
+export type IdpSortColumn = 'id' | 'userName' | 'displayName' | 'externalId' | 'createdAt' | 'updatedAt';
+
+export interface IdpListQuery {
+  /** Narrows the rows in SQL; null reads all of the connector's. */
+  where: SqlCondition | null;
+  /** What SQL cannot decide, checked on each row SQL answered; null when SQL decides it all. */
+  matches: ((resource: JsonObject, record: { id: string; createdAt: Date; updatedAt: Date; version: number }) => boolean) | null;
+  sort: { column: IdpSortColumn; descending: boolean } | null;
+  /** 0-based. */
+  offset: number;
+  limit: number;
+}
+
+export interface IdpPage<T> {
+  total: number;
+  items: T[];
+}
