@@ -48,7 +48,7 @@ ${lines(down)}
 function register(kind: DatabaseKind, fileBase: string, className: string): void {
   const indexFile = path.join(MIGRATIONS_DIR, kind, 'index.ts');
   let index = fs.readFileSync(indexFile, 'utf8');
-  index = index.replace(/^(import type [^\n]+\n)/m, `$1import { ${className} } from './${fileBase}';\n`);
+  index = index.replace(/((?:^import [^\n]+\n)+)/m, `$1import { ${className} } from './${fileBase}';\n`);
   index = index.replace(/= \[([^\]]*)\];/, (_all, items: string) => {
     const list = items.split(',').map((item) => item.trim()).filter(Boolean);
     return `= [${[...list, className].join(', ')}];`;

@@ -104,14 +104,16 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(rows.map((row) => row.userName), ['josé@contoso.example']);
     });
 
-    it('when two IdP groups of one connector take one displayName, then the second is refused', async () => {
-      const inserted = await concurrently(5, () => {
+    it('when IdP groups of one connector take one displayName in different case at once, then one is left', async () => {
+      const names = ['Sales', 'sales', 'SALES', 'sAlEs', 'saleS'];
+      const inserted = await concurrently(names.length, (index) => {
         const now = new Date();
         return db.dataSource.getRepository(IdpGroupEntity).insert({
           id: newId(),
           connectorId: connector.id,
           externalId: null,
-          displayName: 'Sales',
+          displayName: names[index],
+          displayNameKey: caseKey(names[index]),
           resource: {},
           version: 1,
           createdAt: now,

@@ -4,7 +4,7 @@ import { ConnectorEntity } from './connector.entity';
 
 /** A SCIM Group as the identity provider wrote it, without its members (those are rows of their own). */
 @Entity('idp_groups')
-@Index(['connectorId', 'displayName'], { unique: true })
+@Index(['connectorId', 'displayNameKey'], { unique: true })
 @Index(['connectorId', 'externalId'])
 @Index(['connectorId', 'updatedAt'])
 export class IdpGroupEntity {
@@ -23,6 +23,10 @@ export class IdpGroupEntity {
 
   @NameColumn()
   displayName: string;
+
+  /** caseKey(displayName): SCIM's displayName is not case-exact, so neither is its uniqueness. */
+  @NameColumn()
+  displayNameKey: string;
 
   /** Every attribute but members, extensions included. */
   @JsonColumn()

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId } from '../../db/columns';
+import { caseKey, newId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
 import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -34,11 +34,11 @@ function readGroup(row: GroupRow): IdpGroupRecord {
 
 const GROUP_LIST = {
   table: 'idp_groups',
-  defaultOrder: 'r.displayName',
+  defaultOrder: 'r.displayNameKey',
   sortColumns: {
     id: 'r.id',
-    userName: 'r.displayName',
-    displayName: 'r.displayName',
+    userName: 'r.displayNameKey',
+    displayName: 'r.displayNameKey',
     externalId: 'r.externalId',
     createdAt: 'r.createdAt',
     updatedAt: 'r.updatedAt',
@@ -71,9 +71,19 @@ export class IdpGroupService {
     try {
       await this.transactions.run(async (manager) => {
         await manager.query(
-          `INSERT INTO idp_groups (id, connectorId, externalId, displayName, resource, version, createdAt, updatedAt)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [record.id, connectorId, write.externalId, write.displayName, JSON.stringify(write.resource), 1, sqlTime(now), sqlTime(now)],
+          `INSERT INTO idp_groups (id, connectorId, externalId, displayName, displayNameKey, resource, version, createdAt, updatedAt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            record.id,
+            connectorId,
+            write.externalId,
+            write.displayName,
+            caseKey(write.displayName),
+            JSON.stringify(write.resource),
+            1,
+            sqlTime(now),
+            sqlTime(now),
+          ],
         );
         await this.addMembers(manager, record, memberIds, now);
       });
@@ -123,14 +133,18 @@ export class IdpGroupService {
           version: current.version + 1,
           updatedAt: now,
         };
-        await manager.query('UPDATE idp_groups SET externalId = ?, displayName = ?, resource = ?, version = ?, updatedAt = ? WHERE id = ?', [
+        await manager.query(
+          'UPDATE idp_groups SET externalId = ?, displayName = ?, displayNameKey = ?, resource = ?, version = ?, updatedAt = ? WHERE id = ?',
+          [
           updated.externalId,
           updated.displayName,
+          caseKey(updated.displayName),
           JSON.stringify(updated.resource),
           updated.version,
           sqlTime(now),
           id,
-        ]);
+          ],
+        );
         if (decided.members) await this.changeMembers(manager, updated, decided.members, now);
         return updated;
       });
