@@ -7,6 +7,7 @@ import { createGraphQLEndpoint } from './graphql/server';
 import { createHttpMetrics, metricsRoute } from './http/metrics';
 import { requestId } from './http/request-id';
 import type { Logger } from './logger';
+import { createScimRouter } from './scim/router';
 
 export interface App {
   express: Express;
@@ -17,7 +18,7 @@ export interface App {
 /** The JSON body limit of the admin API. */
 const GRAPHQL_BODY_LIMIT = '1mb';
 
-export async function createApp(services: Services, config: Pick<Config, 'publicUrl'>, log: Logger): Promise<App> {
+export async function createApp(services: Services, config: Pick<Config, 'publicUrl' | 'scimRateLimit'>, log: Logger): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -61,6 +62,8 @@ export async function createApp(services: Services, config: Pick<Config, 'public
 
   const graphql = await createGraphQLEndpoint(services, config, log);
   app.use('/graphql', metricsRoute('/graphql'), express.json({ limit: GRAPHQL_BODY_LIMIT }), graphql.handler);
+
+  app.use('/scim/v2/:connectorId', createScimRouter(services, config, log));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -15,6 +15,8 @@ export interface Config {
   /** An admin token given by the operator; when absent, the first start generates one. */
   adminToken: string | undefined;
   logLevel: LogLevel;
+  /** SCIM requests a second each connector may send to one node; 0 leaves them unlimited. */
+  scimRateLimit: number;
 }
 
 export const DEFAULT_SQLITE_FILE = path.join('data', 'scim-directory.sqlite');
@@ -77,8 +79,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     else problems.push(`LOG_LEVEL: "${rawLogLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  let scimRateLimit = 0;
+  const rawRateLimit = value('SCIM_RATE_LIMIT');
+  if (rawRateLimit !== undefined) {
+    scimRateLimit = Number(rawRateLimit);
+    if (!/^\d+$/.test(rawRateLimit)) problems.push(`SCIM_RATE_LIMIT: "${rawRateLimit}" is not a whole number of requests a second`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ port, host, database, publicUrl, adminToken, logLevel });
+  return Object.freeze({ port, host, database, publicUrl, adminToken, logLevel, scimRateLimit });
 }
 
 /** Answers the database settings, or a sentence saying what is wrong with the URL. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import pino from 'pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, Logger } from 'typeorm';
 import { createApp } from '../../src/app';
 import { createDataSource, migrate } from '../../src/db/data-source';
 import { createServices, Services } from '../../src/domain/services';
@@ -19,9 +19,9 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function openTestDatabase(kind: DatabaseKind, logger?: Logger): Promise<TestDatabase> {
   const scratch = await createScratchDatabase(kind);
-  const dataSource = await createDataSource(scratch.config);
+  const dataSource = await createDataSource(scratch.config, { logger });
   await dataSource.initialize();
   await migrate(dataSource);
   return {
@@ -41,15 +41,22 @@ export interface TestServer extends TestDatabase {
   services: Services;
 }
 
-export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
-  const database = await openTestDatabase(kind);
+export interface TestServerOptions {
+  /** SCIM requests a second per connector (0: unlimited). */
+  scimRateLimit?: number;
+  /** Sees every SQL statement. */
+  logger?: Logger;
+}
+
+export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await openTestDatabase(kind, options.logger);
   const log = pino({ level: 'silent' });
   const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN }, log);
   // Listen first: the app's public URL names the port the system picked.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await createApp(services, { publicUrl: url }, log);
+  const app = await createApp(services, { publicUrl: url, scimRateLimit: options.scimRateLimit ?? 0 }, log);
   server.on('request', app.express);
   return {
     ...database,

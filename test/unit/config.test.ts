@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:3000',
       adminToken: undefined,
       logLevel: 'info',
+      scimRateLimit: 0,
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -57,9 +58,10 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'ftp://x',
       ADMIN_TOKEN: 'short',
       LOG_LEVEL: 'loud',
+      SCIM_RATE_LIMIT: 'fast',
     });
-    assert.equal(problems.length, 5);
-    for (const [index, name] of ['PORT', 'DATABASE_URL', 'PUBLIC_URL', 'ADMIN_TOKEN', 'LOG_LEVEL'].entries()) {
+    assert.equal(problems.length, 6);
+    for (const [index, name] of ['PORT', 'DATABASE_URL', 'PUBLIC_URL', 'ADMIN_TOKEN', 'LOG_LEVEL', 'SCIM_RATE_LIMIT'].entries()) {
       assert.match(problems[index], new RegExp(`^${name}: `));
     }
   });
