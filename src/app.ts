@@ -1,16 +1,26 @@
-import express, { ErrorRequestHandler, Express } from 'express';
-import { pinoHttp } from 'pino-http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Config } from './config';
 import { isReady } from './db/data-source';
 import type { Services } from './domain/services';
 import { createGraphQLEndpoint } from './graphql/server';
-import { createHttpMetrics, metricsRoute } from './http/metrics';
-import { requestId } from './http/request-id';
+import { HttpInstrumentation, RequestScope } from './http/instrumentation';
 import type { Logger } from './logger';
-import { createScimRouter } from './scim/router';
+import { createScimHandler, SCIM_PREFIX } from './scim/handler';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The request's id, logger and metrics label. */
+      scope: RequestScope;
+    }
+  }
+}
 
 export interface App {
-  express: Express;
+  /** Answers one HTTP request: hand it to http.createServer. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   /** Stops what the app started (Apollo); the caller closes the HTTP server and the database. */
   stop(): Promise<void>;
 }
@@ -18,32 +28,28 @@ export interface App {
 /** The JSON body limit of the admin API. */
 const GRAPHQL_BODY_LIMIT = '1mb';
 
+/** Labels the request in metrics with its route pattern. */
+const routed =
+  (route: string): RequestHandler =>
+  (req, _res, next) => {
+    req.scope.route = route;
+    next();
+  };
+
 export async function createApp(services: Services, config: Pick<Config, 'publicUrl' | 'scimRateLimit'>, log: Logger): Promise<App> {
+  const instrumentation = new HttpInstrumentation(log);
+  const scim = createScimHandler(services, config);
+
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
   app.set('trust proxy', false);
 
-  const metrics = createHttpMetrics();
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: requestId,
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      // Probes and scrapes would drown the log.
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-    }),
-  );
-  app.use(metrics.middleware);
-
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', routed('/healthz'), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  app.get('/readyz', async (req, res) => {
+  app.get('/readyz', routed('/readyz'), async (req, res) => {
     try {
       if (await isReady(services.dataSource)) {
         res.json({ status: 'ready' });
@@ -51,19 +57,17 @@ export async function createApp(services: Services, config: Pick<Config, 'public
       }
       res.status(503).json({ status: 'not ready', reason: 'migrations pending' });
     } catch (error) {
-      req.log.warn({ err: error }, 'readiness check failed');
+      req.scope.log.warn({ err: error }, 'readiness check failed');
       res.status(503).json({ status: 'not ready', reason: 'database unreachable' });
     }
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  app.get('/metrics', routed('/metrics'), async (_req, res) => {
+    res.type(instrumentation.registry.contentType).send(await instrumentation.registry.metrics());
   });
 
-  const graphql = await createGraphQLEndpoint(services, config, log);
-  app.use('/graphql', metricsRoute('/graphql'), express.json({ limit: GRAPHQL_BODY_LIMIT }), graphql.handler);
-
-  app.use('/scim/v2/:connectorId', createScimRouter(services, config, log));
+  const graphql = await createGraphQLEndpoint(services, config);
+  app.use('/graphql', routed('/graphql'), express.json({ limit: GRAPHQL_BODY_LIMIT }), graphql.handler);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -71,13 +75,24 @@ export async function createApp(services: Services, config: Pick<Config, 'public
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) req.log.error({ err: error }, 'request failed');
+    if (status === 500) req.scope.log.error({ err: error }, 'request failed');
     res.status(status).json({
       error: status === 500 ? 'internal server error' : String(error.message),
-      requestId: res.getHeader('X-Request-Id'),
+      requestId: req.scope.id,
     });
   };
   app.use(onError);
 
-  return { express: app, stop: () => graphql.stop() };
+  return {
+    handle: (req, res) => {
+      const scope = instrumentation.begin(req, res);
+      if (req.url?.startsWith(SCIM_PREFIX)) {
+        scim(req, res, scope);
+        return;
+      }
+      (req as express.Request).scope = scope;
+      app(req, res);
+    },
+    stop: () => graphql.stop(),
+  };
 }

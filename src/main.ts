@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import http from 'node:http';
 import { createApp } from './app';
 import { ConfigError, describeDatabase, loadConfig } from './config';
 import { createDataSource, migrate } from './db/data-source';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const initialToken = await services.adminTokens.ensureInitialToken();
   const app = await createApp(services, config, log);
 
-  const server: Server = app.express.listen(config.port, config.host);
+  const server = http.createServer(app.handle).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -5,7 +5,6 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import { bearerToken } from '../domain/secrets';
 import type { Services } from '../domain/services';
-import type { Logger } from '../logger';
 import type { GraphQLContext } from './context';
 import { clientError, formatError, isInternal } from './errors';
 import { buildAdminSchema } from './schema';
@@ -28,11 +27,7 @@ const logInternalErrors: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-export async function createGraphQLEndpoint(
-  services: Services,
-  config: Pick<Config, 'publicUrl'>,
-  log: Logger,
-): Promise<GraphQLEndpoint> {
+export async function createGraphQLEndpoint(services: Services, config: Pick<Config, 'publicUrl'>): Promise<GraphQLEndpoint> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildAdminSchema(),
     formatError,
@@ -43,14 +38,13 @@ export async function createGraphQLEndpoint(
   });
   await apollo.start();
   const handler = expressMiddleware(apollo, {
-    context: async ({ req, res }): Promise<GraphQLContext> => {
+    context: async ({ req }): Promise<GraphQLContext> => {
       const token = bearerToken(req.headers.authorization);
       const actor = token ? await services.adminTokens.authenticate(token) : null;
       if (!actor) {
         throw clientError('UNAUTHENTICATED', 'send an admin token as "Authorization: Bearer <token>"', 401);
       }
-      const requestId = String(res.getHeader('X-Request-Id'));
-      return { request: { requestId, actor }, services, config, log: req.log ?? log };
+      return { request: { requestId: req.scope.id, actor }, services, config, log: req.scope.log };
     },
   });
   return { handler, stop: () => apollo.stop() };

@@ -1,4 +1,4 @@
-import express, { RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { assertNever, DomainError, DomainErrorCode } from '../domain/errors';
 import { ScimError, ScimType } from './errors';
 
@@ -17,10 +17,10 @@ export interface ScimAnswer {
   version?: number;
 }
 
-export function send(res: Response, answer: ScimAnswer): void {
+export function send(res: ServerResponse, answer: ScimAnswer): void {
   if (answer.location) res.setHeader('Location', answer.location);
   if (answer.version !== undefined) res.setHeader('ETag', etag(answer.version));
-  res.status(answer.status);
+  res.statusCode = answer.status;
   if (answer.body === undefined) {
     res.end();
     return;
@@ -42,25 +42,6 @@ export function versionFromHeader(header: string | undefined): number | undefine
   const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
   return match ? Number(match[1]) : 'unparseable';
 }
-
-/** JSON and SCIM JSON in any charset, or a body with no content type at all (Entra's Test Connection). */
-function isJson(contentType: string | undefined): boolean {
-  return contentType === undefined || /^application\/(scim\+)?json\s*(;|$)/i.test(contentType);
-}
-
-/** Parses JSON bodies with the SCIM limits; a body of another type is refused with 415. */
-export const scimBody: RequestHandler[] = [
-  (req, _res, next) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !isJson(req.headers['content-type'])) {
-      next(new ScimError(415, undefined, `send ${SCIM_MEDIA_TYPE} or application/json, not ${req.headers['content-type']}`));
-      return;
-    }
-    next();
-  },
-  express.json({ limit: MAX_BODY_BYTES, type: (req) => isJson(req.headers['content-type']) }),
-];
 
 /** How SCIM answers each domain error: DESIGN.md's table. */
 export function scimStatus(code: DomainErrorCode): { status: number; scimType?: ScimType } {
@@ -91,12 +72,6 @@ export function asScimError(error: unknown): ScimError | null {
   if (error instanceof DomainError) {
     const { status, scimType } = scimStatus(error.code);
     return new ScimError(status, scimType, error.message);
-  }
-  const type = (error as { type?: string } | null)?.type;
-  if (type === 'entity.parse.failed') return ScimError.badRequest('invalidSyntax', 'the body is not valid JSON');
-  if (type === 'entity.too.large') return new ScimError(413, undefined, `the body is larger than ${MAX_BODY_BYTES} bytes`);
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new ScimError(415, undefined, 'the body must be UTF-8 JSON');
   }
   return null;
 }

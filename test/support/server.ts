@@ -57,7 +57,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = await createApp(services, { publicUrl: url, scimRateLimit: options.scimRateLimit ?? 0 }, log);
-  server.on('request', app.express);
+  server.on('request', app.handle);
   return {
     ...database,
     url,

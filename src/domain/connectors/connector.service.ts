@@ -14,6 +14,8 @@ import { hashesEqual, hashToken, issueToken } from '../secrets';
 export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 /** lastUsedAt is a hint for admins; writing it at most this often keeps SCIM requests read-only. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** How long a verified SCIM token is trusted without a read: the delay before another node sees a change. */
+export const AUTH_CACHE_MS = 5_000;
 
 export interface NewConnector {
   name: string;
@@ -26,6 +28,9 @@ export interface ConnectorWithToken {
 }
 
 export class ConnectorService {
+  /** The last token verified per connector, and until when it is trusted without a read. */
+  private readonly verified = new Map<string, { hash: string; until: number }>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -124,21 +129,27 @@ export class ConnectorService {
         after: { graceSeconds, newTokenPrefix: issued.prefix },
       });
     });
+    this.verified.delete(connectorId);
     return { token: issued.token };
   }
 
   /**
    * Checks a SCIM request's bearer token: it must be one of this connector's live tokens
-   * (compared in constant time), and the connector must be enabled. One indexed read.
+   * (compared in constant time), and the connector must be enabled. A successful check is
+   * remembered for AUTH_CACHE_MS, so that Entra's bursts cost no read each; rotating here clears
+   * it at once, and another node sees a rotation or a disable within AUTH_CACHE_MS.
    */
   async authenticate(connectorId: string, token: string): Promise<void> {
-    const now = new Date();
-    const rows: Array<{ id: string; hash: string; lastUsedAt: unknown; enabled: unknown }> = await this.dataSource.query(
-      `SELECT t.id, t.hash, t.lastUsedAt, c.enabled FROM connector_tokens t JOIN connectors c ON c.id = t.connectorId
-       WHERE t.connectorId = ? AND (t.expiresAt IS NULL OR t.expiresAt > ?)`,
-      [connectorId, sqlTime(now)],
-    );
     const presented = hashToken(token);
+    const now = Date.now();
+    const cached = this.verified.get(connectorId);
+    if (cached && cached.until > now && hashesEqual(cached.hash, presented)) return;
+
+    const rows: Array<{ id: string; hash: string; lastUsedAt: unknown; expiresAt: unknown; enabled: unknown }> = await this.dataSource.query(
+      `SELECT t.id, t.hash, t.lastUsedAt, t.expiresAt, c.enabled FROM connector_tokens t JOIN connectors c ON c.id = t.connectorId
+       WHERE t.connectorId = ? AND (t.expiresAt IS NULL OR t.expiresAt > ?)`,
+      [connectorId, sqlTime(new Date(now))],
+    );
     // Compare with every candidate, so the time taken does not tell which one matched.
     const match = rows.reduce<(typeof rows)[number] | null>(
       (found, candidate) => (hashesEqual(candidate.hash, presented) ? candidate : found),
@@ -146,8 +157,10 @@ export class ConnectorService {
     );
     if (!match) throw new DomainError('UNAUTHENTICATED', 'the bearer token is not valid for this connector');
     if (!Number(match.enabled)) throw new DomainError('FORBIDDEN', 'this connector is disabled');
-    if (!match.lastUsedAt || now.getTime() - readTime(match.lastUsedAt).getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.transactions.run((manager) => manager.update(ConnectorTokenEntity, { id: match.id }, { lastUsedAt: now }));
+    const tokenEnds = match.expiresAt ? readTime(match.expiresAt).getTime() : Infinity;
+    this.verified.set(connectorId, { hash: presented, until: Math.min(now + AUTH_CACHE_MS, tokenEnds) });
+    if (!match.lastUsedAt || now - readTime(match.lastUsedAt).getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.transactions.run((manager) => manager.update(ConnectorTokenEntity, { id: match.id }, { lastUsedAt: new Date(now) }));
     }
   }
 }
