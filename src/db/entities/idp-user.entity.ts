@@ -5,13 +5,12 @@ import { ConnectorEntity } from './connector.entity';
 /**
  * A SCIM User exactly as the identity provider wrote it (IdP layer). `resource` keeps every
  * attribute, extensions included; the other columns are copies that queries and unique indexes
- * need. The SCIM id is `id`.
+ * need. The SCIM id is `id`. Every index here is written on every SCIM create, so only the
+ * lookups Entra makes have one (userName, externalId); rarer filters scan the connector's rows.
  */
 @Entity('idp_users')
 @Index(['connectorId', 'userNameKey'], { unique: true })
 @Index(['connectorId', 'externalId'])
-@Index(['connectorId', 'displayName'])
-@Index(['connectorId', 'updatedAt'])
 export class IdpUserEntity {
   @IdColumn()
   id: string;

@@ -1,16 +1,16 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ScimIndexes1795447187123 implements MigrationInterface {
-  name = 'ScimIndexes1795447187123';
+export class ScimIndexes1795449514175 implements MigrationInterface {
+  name = 'ScimIndexes1795449514175';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("DROP INDEX `IDX_55fc87979d801ead19a4495d93` ON `idp_groups`");
+    await queryRunner.query("DROP INDEX `IDX_e8ca9d263818aef49330038a4b` ON `idp_users`");
     await queryRunner.query("CREATE TABLE `idp_user_emails` (`userId` varchar(36) NOT NULL, `position` int NOT NULL, `connectorId` varchar(36) NOT NULL, `typeKey` varchar(64) NULL, `valueKey` varchar(255) NOT NULL, `primary` tinyint NOT NULL, INDEX `IDX_81f537b3f279b2e47447c47a54` (`connectorId`, `valueKey`), PRIMARY KEY (`userId`, `position`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     await queryRunner.query("CREATE TABLE `provisioning_events` (`id` int NOT NULL AUTO_INCREMENT, `connectorId` varchar(36) NOT NULL, `at` datetime(3) NOT NULL, `operation` varchar(16) NOT NULL, `resourceType` varchar(8) NOT NULL, `resourceId` varchar(36) NULL, `status` int NOT NULL, `durationMs` int NOT NULL, INDEX `IDX_77b9f33ccdf13a060300e663de` (`connectorId`, `at`), PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     await queryRunner.query("ALTER TABLE `idp_groups` ADD `displayNameKey` varchar(255) NOT NULL");
     await queryRunner.query("CREATE INDEX `IDX_7f07e4b56079411d58cb616b14` ON `idp_groups` (`connectorId`, `updatedAt`)");
     await queryRunner.query("CREATE UNIQUE INDEX `IDX_c9231132729d7702a481e20c02` ON `idp_groups` (`connectorId`, `displayNameKey`)");
-    await queryRunner.query("CREATE INDEX `IDX_4c99138cc1c18f8911e3308c73` ON `idp_users` (`connectorId`, `updatedAt`)");
     await queryRunner.query("ALTER TABLE `idp_user_emails` ADD CONSTRAINT `FK_567a6a9f3c801fdf0fad882262d` FOREIGN KEY (`userId`) REFERENCES `idp_users`(`id`) ON DELETE CASCADE ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE `provisioning_events` ADD CONSTRAINT `FK_49587cd6d604149109004cd6ec6` FOREIGN KEY (`connectorId`) REFERENCES `connectors`(`id`) ON DELETE CASCADE ON UPDATE NO ACTION");
   }
@@ -18,7 +18,6 @@ export class ScimIndexes1795447187123 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TABLE `provisioning_events` DROP FOREIGN KEY `FK_49587cd6d604149109004cd6ec6`");
     await queryRunner.query("ALTER TABLE `idp_user_emails` DROP FOREIGN KEY `FK_567a6a9f3c801fdf0fad882262d`");
-    await queryRunner.query("DROP INDEX `IDX_4c99138cc1c18f8911e3308c73` ON `idp_users`");
     await queryRunner.query("DROP INDEX `IDX_c9231132729d7702a481e20c02` ON `idp_groups`");
     await queryRunner.query("DROP INDEX `IDX_7f07e4b56079411d58cb616b14` ON `idp_groups`");
     await queryRunner.query("ALTER TABLE `idp_groups` DROP COLUMN `displayNameKey`");
@@ -26,6 +25,7 @@ export class ScimIndexes1795447187123 implements MigrationInterface {
     await queryRunner.query("DROP TABLE `provisioning_events`");
     await queryRunner.query("DROP INDEX `IDX_81f537b3f279b2e47447c47a54` ON `idp_user_emails`");
     await queryRunner.query("DROP TABLE `idp_user_emails`");
+    await queryRunner.query("CREATE INDEX `IDX_e8ca9d263818aef49330038a4b` ON `idp_users` (`connectorId`, `displayName`)");
     await queryRunner.query("CREATE UNIQUE INDEX `IDX_55fc87979d801ead19a4495d93` ON `idp_groups` (`connectorId`, `displayName`)");
   }
 }
