@@ -8,7 +8,7 @@ import { IdpUserEntity } from './idp-user.entity';
  * record of what was sent; these rows are derived from it on every write.
  */
 @Entity('idp_user_emails')
-@Index(['connectorId', 'valueKey'])
+@Index(['valueKey'])
 export class IdpUserEmailEntity {
   @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
   userId: string;

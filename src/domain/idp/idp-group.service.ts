@@ -222,12 +222,14 @@ export class IdpGroupService {
 
   private async memberTypes(manager: EntityManager, connectorId: string, ids: string[]): Promise<Map<string, IdpMemberType>> {
     const list = placeholders(ids.length);
-    const rows: Array<{ id: string; memberType: IdpMemberType }> = await manager.query(
-      `SELECT id, 'User' AS memberType FROM idp_users WHERE connectorId = ? AND id IN (${list})
-       UNION ALL SELECT id, 'Group' AS memberType FROM idp_groups WHERE connectorId = ? AND id IN (${list})`,
-      [connectorId, ...ids, connectorId, ...ids],
+    // By primary key alone: with `connectorId = ?` as well, SQLite's planner walks the
+    // connector's whole index instead. The connector is checked here instead.
+    const rows: Array<{ id: string; connectorId: string; memberType: IdpMemberType }> = await manager.query(
+      `SELECT id, connectorId, 'User' AS memberType FROM idp_users WHERE id IN (${list})
+       UNION ALL SELECT id, connectorId, 'Group' AS memberType FROM idp_groups WHERE id IN (${list})`,
+      [...ids, ...ids],
     );
-    return new Map(rows.map((row) => [row.id, row.memberType]));
+    return new Map(rows.filter((row) => row.connectorId === connectorId).map((row) => [row.id, row.memberType]));
   }
 
   private async lockedGroup(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<IdpGroupRecord> {

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { forUpdate, placeholders, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
+import { forUpdate, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
@@ -172,16 +172,6 @@ export class IdpUserService {
 
   async list(_ctx: RequestContext, connectorId: string, query: IdpListQuery): Promise<IdpPage<IdpUserRecord>> {
     return listPage(this.dataSource.manager, USER_LIST, connectorId, query);
-  }
-
-  /** The ids among `ids` that are users of this connector. */
-  async existing(manager: EntityManager, connectorId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM idp_users WHERE connectorId = ? AND id IN (${placeholders(ids.length)})`,
-      [connectorId, ...ids],
-    );
-    return new Set(rows.map((row) => row.id));
   }
 
   private async lockedUser(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<IdpUserRecord> {

@@ -125,11 +125,11 @@ function compare(column: Column, operator: CompareOperator, value: CompareValue)
 const SQL_OPERATORS: Record<CompareOperator, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=', co: 'LIKE', sw: 'LIKE', ew: 'LIKE' };
 
 /**
- * `emails[type eq "work"].value eq "x"` (Entra's match) and `emails.value eq "x"`: an EXISTS over
+ * `emails[type eq "work"].value eq "x"` (Entra’s match) and `emails.value eq "x"`: a lookup in
  * the email rows. Only type and value are in SQL; anything else in the brackets is left to memory.
  */
 function emails(typeFilter: Filter | null, valueFilter: Extract<Filter, { kind: 'compare' }> | null): SqlFilter {
-  const conditions: string[] = ['e.userId = r.id'];
+  const conditions: string[] = [];
   const params: unknown[] = [];
   let exact = true;
   if (valueFilter) {
@@ -144,15 +144,17 @@ function emails(typeFilter: Filter | null, valueFilter: Extract<Filter, { kind: 
       params.push(caseKey(typeFilter.value));
     }
   }
-  return { where: { sql: `EXISTS (SELECT 1 FROM idp_user_emails e WHERE ${conditions.join(' AND ')})`, params }, exact };
+  // Driven by the email index (valueKey first), not by a walk over the connector's users.
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return { where: { sql: `r.id IN (SELECT e.userId FROM idp_user_emails e${where})`, params }, exact };
 }
 
 function members(valueFilter: Extract<Filter, { kind: 'compare' }> | null): SqlFilter {
-  if (!valueFilter) return { where: { sql: 'EXISTS (SELECT 1 FROM idp_group_members m WHERE m.groupId = r.id)', params: [] }, exact: true };
+  if (!valueFilter) return { where: { sql: 'r.id IN (SELECT m.groupId FROM idp_group_members m)', params: [] }, exact: true };
   if (valueFilter.operator !== 'eq' || typeof valueFilter.value !== 'string') {
     throw ScimError.badRequest('invalidFilter', 'a filter on members supports `members.value eq "<id>"` or `members[value eq "<id>"]`');
   }
-  return { where: { sql: 'EXISTS (SELECT 1 FROM idp_group_members m WHERE m.groupId = r.id AND m.memberId = ?)', params: [valueFilter.value] }, exact: true };
+  return { where: { sql: 'r.id IN (SELECT m.groupId FROM idp_group_members m WHERE m.memberId = ?)', params: [valueFilter.value] }, exact: true };
 }
 
 function valuePath(path: AttributePath, inner: Filter, resourceType: ResourceTypeName): SqlFilter {

@@ -1,13 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ScimIndexes1795449514175 implements MigrationInterface {
-  name = 'ScimIndexes1795449514175';
+export class ScimIndexes1795449626366 implements MigrationInterface {
+  name = 'ScimIndexes1795449626366';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("DROP INDEX \"IDX_55fc87979d801ead19a4495d93\"");
     await queryRunner.query("DROP INDEX \"IDX_e8ca9d263818aef49330038a4b\"");
     await queryRunner.query("CREATE TABLE \"idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, PRIMARY KEY (\"userId\", \"position\"))");
-    await queryRunner.query("CREATE INDEX \"IDX_81f537b3f279b2e47447c47a54\" ON \"idp_user_emails\" (\"connectorId\", \"valueKey\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_70dd7616fa3edd72485c09696d\" ON \"idp_user_emails\" (\"valueKey\") ");
     await queryRunner.query("CREATE TABLE \"provisioning_events\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"at\" datetime(3) NOT NULL, \"operation\" varchar(16) NOT NULL, \"resourceType\" varchar(8) NOT NULL, \"resourceId\" varchar(36), \"status\" integer NOT NULL, \"durationMs\" integer NOT NULL)");
     await queryRunner.query("CREATE INDEX \"IDX_77b9f33ccdf13a060300e663de\" ON \"provisioning_events\" (\"connectorId\", \"at\") ");
     await queryRunner.query("DROP INDEX \"IDX_957884d8c1793644495176eeea\"");
@@ -18,12 +18,12 @@ export class ScimIndexes1795449514175 implements MigrationInterface {
     await queryRunner.query("CREATE INDEX \"IDX_957884d8c1793644495176eeea\" ON \"idp_groups\" (\"connectorId\", \"externalId\") ");
     await queryRunner.query("CREATE INDEX \"IDX_7f07e4b56079411d58cb616b14\" ON \"idp_groups\" (\"connectorId\", \"updatedAt\") ");
     await queryRunner.query("CREATE UNIQUE INDEX \"IDX_c9231132729d7702a481e20c02\" ON \"idp_groups\" (\"connectorId\", \"displayNameKey\") ");
-    await queryRunner.query("DROP INDEX \"IDX_81f537b3f279b2e47447c47a54\"");
+    await queryRunner.query("DROP INDEX \"IDX_70dd7616fa3edd72485c09696d\"");
     await queryRunner.query("CREATE TABLE \"temporary_idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, CONSTRAINT \"FK_567a6a9f3c801fdf0fad882262d\" FOREIGN KEY (\"userId\") REFERENCES \"idp_users\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION, PRIMARY KEY (\"userId\", \"position\"))");
     await queryRunner.query("INSERT INTO \"temporary_idp_user_emails\"(\"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\") SELECT \"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\" FROM \"idp_user_emails\"");
     await queryRunner.query("DROP TABLE \"idp_user_emails\"");
     await queryRunner.query("ALTER TABLE \"temporary_idp_user_emails\" RENAME TO \"idp_user_emails\"");
-    await queryRunner.query("CREATE INDEX \"IDX_81f537b3f279b2e47447c47a54\" ON \"idp_user_emails\" (\"connectorId\", \"valueKey\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_70dd7616fa3edd72485c09696d\" ON \"idp_user_emails\" (\"valueKey\") ");
     await queryRunner.query("DROP INDEX \"IDX_77b9f33ccdf13a060300e663de\"");
     await queryRunner.query("CREATE TABLE \"temporary_provisioning_events\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"at\" datetime(3) NOT NULL, \"operation\" varchar(16) NOT NULL, \"resourceType\" varchar(8) NOT NULL, \"resourceId\" varchar(36), \"status\" integer NOT NULL, \"durationMs\" integer NOT NULL, CONSTRAINT \"FK_49587cd6d604149109004cd6ec6\" FOREIGN KEY (\"connectorId\") REFERENCES \"connectors\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION)");
     await queryRunner.query("INSERT INTO \"temporary_provisioning_events\"(\"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\") SELECT \"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\" FROM \"provisioning_events\"");
@@ -39,12 +39,12 @@ export class ScimIndexes1795449514175 implements MigrationInterface {
     await queryRunner.query("INSERT INTO \"provisioning_events\"(\"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\") SELECT \"id\", \"connectorId\", \"at\", \"operation\", \"resourceType\", \"resourceId\", \"status\", \"durationMs\" FROM \"temporary_provisioning_events\"");
     await queryRunner.query("DROP TABLE \"temporary_provisioning_events\"");
     await queryRunner.query("CREATE INDEX \"IDX_77b9f33ccdf13a060300e663de\" ON \"provisioning_events\" (\"connectorId\", \"at\") ");
-    await queryRunner.query("DROP INDEX \"IDX_81f537b3f279b2e47447c47a54\"");
+    await queryRunner.query("DROP INDEX \"IDX_70dd7616fa3edd72485c09696d\"");
     await queryRunner.query("ALTER TABLE \"idp_user_emails\" RENAME TO \"temporary_idp_user_emails\"");
     await queryRunner.query("CREATE TABLE \"idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, PRIMARY KEY (\"userId\", \"position\"))");
     await queryRunner.query("INSERT INTO \"idp_user_emails\"(\"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\") SELECT \"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\" FROM \"temporary_idp_user_emails\"");
     await queryRunner.query("DROP TABLE \"temporary_idp_user_emails\"");
-    await queryRunner.query("CREATE INDEX \"IDX_81f537b3f279b2e47447c47a54\" ON \"idp_user_emails\" (\"connectorId\", \"valueKey\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_70dd7616fa3edd72485c09696d\" ON \"idp_user_emails\" (\"valueKey\") ");
     await queryRunner.query("DROP INDEX \"IDX_c9231132729d7702a481e20c02\"");
     await queryRunner.query("DROP INDEX \"IDX_7f07e4b56079411d58cb616b14\"");
     await queryRunner.query("DROP INDEX \"IDX_957884d8c1793644495176eeea\"");
@@ -55,7 +55,7 @@ export class ScimIndexes1795449514175 implements MigrationInterface {
     await queryRunner.query("CREATE INDEX \"IDX_957884d8c1793644495176eeea\" ON \"idp_groups\" (\"connectorId\", \"externalId\") ");
     await queryRunner.query("DROP INDEX \"IDX_77b9f33ccdf13a060300e663de\"");
     await queryRunner.query("DROP TABLE \"provisioning_events\"");
-    await queryRunner.query("DROP INDEX \"IDX_81f537b3f279b2e47447c47a54\"");
+    await queryRunner.query("DROP INDEX \"IDX_70dd7616fa3edd72485c09696d\"");
     await queryRunner.query("DROP TABLE \"idp_user_emails\"");
     await queryRunner.query("CREATE INDEX \"IDX_e8ca9d263818aef49330038a4b\" ON \"idp_users\" (\"connectorId\", \"displayName\") ");
     await queryRunner.query("CREATE UNIQUE INDEX \"IDX_55fc87979d801ead19a4495d93\" ON \"idp_groups\" (\"connectorId\", \"displayName\") ");

@@ -1,12 +1,12 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ScimIndexes1795449514175 implements MigrationInterface {
-  name = 'ScimIndexes1795449514175';
+export class ScimIndexes1795449626366 implements MigrationInterface {
+  name = 'ScimIndexes1795449626366';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("DROP INDEX `IDX_55fc87979d801ead19a4495d93` ON `idp_groups`");
     await queryRunner.query("DROP INDEX `IDX_e8ca9d263818aef49330038a4b` ON `idp_users`");
-    await queryRunner.query("CREATE TABLE `idp_user_emails` (`userId` varchar(36) NOT NULL, `position` int NOT NULL, `connectorId` varchar(36) NOT NULL, `typeKey` varchar(64) NULL, `valueKey` varchar(255) NOT NULL, `primary` tinyint NOT NULL, INDEX `IDX_81f537b3f279b2e47447c47a54` (`connectorId`, `valueKey`), PRIMARY KEY (`userId`, `position`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    await queryRunner.query("CREATE TABLE `idp_user_emails` (`userId` varchar(36) NOT NULL, `position` int NOT NULL, `connectorId` varchar(36) NOT NULL, `typeKey` varchar(64) NULL, `valueKey` varchar(255) NOT NULL, `primary` tinyint NOT NULL, INDEX `IDX_70dd7616fa3edd72485c09696d` (`valueKey`), PRIMARY KEY (`userId`, `position`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     await queryRunner.query("CREATE TABLE `provisioning_events` (`id` int NOT NULL AUTO_INCREMENT, `connectorId` varchar(36) NOT NULL, `at` datetime(3) NOT NULL, `operation` varchar(16) NOT NULL, `resourceType` varchar(8) NOT NULL, `resourceId` varchar(36) NULL, `status` int NOT NULL, `durationMs` int NOT NULL, INDEX `IDX_77b9f33ccdf13a060300e663de` (`connectorId`, `at`), PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     await queryRunner.query("ALTER TABLE `idp_groups` ADD `displayNameKey` varchar(255) NOT NULL");
     await queryRunner.query("CREATE INDEX `IDX_7f07e4b56079411d58cb616b14` ON `idp_groups` (`connectorId`, `updatedAt`)");
@@ -23,7 +23,7 @@ export class ScimIndexes1795449514175 implements MigrationInterface {
     await queryRunner.query("ALTER TABLE `idp_groups` DROP COLUMN `displayNameKey`");
     await queryRunner.query("DROP INDEX `IDX_77b9f33ccdf13a060300e663de` ON `provisioning_events`");
     await queryRunner.query("DROP TABLE `provisioning_events`");
-    await queryRunner.query("DROP INDEX `IDX_81f537b3f279b2e47447c47a54` ON `idp_user_emails`");
+    await queryRunner.query("DROP INDEX `IDX_70dd7616fa3edd72485c09696d` ON `idp_user_emails`");
     await queryRunner.query("DROP TABLE `idp_user_emails`");
     await queryRunner.query("CREATE INDEX `IDX_e8ca9d263818aef49330038a4b` ON `idp_users` (`connectorId`, `displayName`)");
     await queryRunner.query("CREATE UNIQUE INDEX `IDX_55fc87979d801ead19a4495d93` ON `idp_groups` (`connectorId`, `displayName`)");
