@@ -3,6 +3,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { DataSource, DataSourceOptions, Logger } from 'typeorm';
 import type { DatabaseConfig } from '../config';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -42,6 +43,8 @@ export function dataSourceOptions(
         db.pragma('synchronous = NORMAL');
         // 32 MB of page cache (the default is 2 MB): the indexes of a large directory stay in memory.
         db.pragma('cache_size = -32000');
+        // Checkpoints run in a worker thread (SqliteCheckpointer), off the request path.
+        db.pragma('wal_autocheckpoint = 0');
       },
     };
   }
@@ -56,10 +59,41 @@ export function dataSourceOptions(
   };
 }
 
+/** A DataSource that, on an SQLite file, also runs the WAL checkpoints for its lifetime. */
+class AppDataSource extends DataSource {
+  private checkpointer: SqliteCheckpointer | null = null;
+
+  constructor(
+    options: DataSourceOptions,
+    private readonly sqliteFile: string | null,
+  ) {
+    super(options);
+  }
+
+  override async initialize(): Promise<this> {
+    await super.initialize();
+    if (this.sqliteFile) {
+      this.checkpointer = new SqliteCheckpointer(this.sqliteFile, (message) => {
+        // Without its checkpoints the WAL would grow without end: SQLite's own take over.
+        this.logger.log('warn', `WAL checkpointer failed (${message}); SQLite checkpoints on its own from now on`);
+        void this.query('PRAGMA wal_autocheckpoint = 1000');
+      });
+    }
+    return this;
+  }
+
+  override async destroy(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
+    await super.destroy();
+  }
+}
+
 export async function createDataSource(database: DatabaseConfig, extras: DataSourceExtras = {}): Promise<DataSource> {
   if (database.kind === 'sqlite') {
-    if (database.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
-    return new DataSource(dataSourceOptions(database, extras));
+    const inMemory = database.file === ':memory:';
+    if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true });
+    return new AppDataSource(dataSourceOptions(database, extras), inMemory ? null : path.resolve(database.file));
   }
   return new DataSource(dataSourceOptions(database, { ...extras, flavour: await mysqlFlavour(database.url) }));
 }

@@ -2,30 +2,89 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
 /** How often a MySQL transaction that lost a deadlock is tried again before its error is raised. */
 const DEADLOCK_RETRIES = 3;
+/** The most SQLite transactions committed together. */
+const MAX_GROUP = 64;
+
+type Work<T> = (manager: EntityManager) => Promise<T>;
+
+interface Queued {
+  work: Work<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
 
 /**
- * Runs `work` in one transaction. Every write of the application goes through here.
+ * Runs `work` in one transaction. Every write of the application goes through here; `work` must
+ * not call `run` itself.
  *
- * SQLite: TypeORM shares one connection (and so one transaction) among all callers, so two
- * overlapping transactions would silently merge. Transactions therefore run one at a time, in
- * arrival order. MySQL: each transaction has a pooled connection of its own; one chosen as a
- * deadlock victim is run again, since it was rolled back whole.
+ * MySQL: each transaction has a pooled connection of its own; one chosen as a deadlock victim is
+ * run again, since it was rolled back whole.
+ *
+ * SQLite: TypeORM shares one connection among all callers, so transactions must not overlap, and
+ * each commit writes every page it touched to the WAL. Transactions that arrive together are
+ * therefore committed together (group commit): one BEGIN … COMMIT, each transaction in a
+ * savepoint of its own, so that one failing rolls back alone. Every caller hears its outcome only
+ * after the COMMIT.
  */
 export class Transactions {
-  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly queue: Queued[] = [];
+  private draining = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type === 'better-sqlite3') {
-      const result = this.sqliteQueue.then(() => this.dataSource.transaction(work));
-      this.sqliteQueue = result.catch(() => undefined);
-      return result;
-    }
-    return this.withDeadlockRetry(work);
+  run<T>(work: Work<T>): Promise<T> {
+    if (this.dataSource.options.type !== 'better-sqlite3') return this.withDeadlockRetry(work);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Wait for the rest of this turn of the event loop: requests read in it join the group.
+        setImmediate(() => void this.drain());
+      }
+    });
   }
 
-  private async withDeadlockRetry<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitGroup(group: Queued[]): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await runner.startTransaction();
+      for (const item of group) {
+        await runner.startTransaction();
+        try {
+          const value = await item.work(runner.manager);
+          await runner.commitTransaction();
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await runner.rollbackTransaction();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      // BEGIN or COMMIT itself failed: nothing of the group is stored.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      for (const item of group) item.reject(error);
+      return;
+    } finally {
+      await runner.release();
+    }
+    group.forEach((item, index) => {
+      const outcome = outcomes[index];
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  private async withDeadlockRetry<T>(work: Work<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction(work);

@@ -22,8 +22,9 @@ export class UserEntity {
   @JoinColumn({ name: 'directoryId' })
   directory?: DirectoryEntity;
 
-  /** The IdP user this user is derived from; null for local users. */
+  /** The IdP user this user is derived from; null for local users. Indexed: reconciliation looks users up by it. */
   @RefColumn({ nullable: true })
+  @Index({ unique: true })
   idpUserId: string | null;
 
   @ManyToOne(() => IdpUserEntity, { onDelete: 'SET NULL' })

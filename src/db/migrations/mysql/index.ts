@@ -1,7 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795446614429 } from './1795446614429-Initial';
 import { LocalDirectory1795446614430 } from '../common/1795446614430-LocalDirectory';
-import { ScimIndexes1795449626366 } from './1795449626366-ScimIndexes';
+import { ScimIndexes1795450530533 } from './1795450530533-ScimIndexes';
 
 /** Every MySQL/MariaDB migration, oldest first. */
-export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795449626366];
+export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533];

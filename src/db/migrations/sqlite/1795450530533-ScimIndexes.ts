@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ScimIndexes1795449626366 implements MigrationInterface {
-  name = 'ScimIndexes1795449626366';
+export class ScimIndexes1795450530533 implements MigrationInterface {
+  name = 'ScimIndexes1795450530533';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("DROP INDEX \"IDX_55fc87979d801ead19a4495d93\"");
@@ -18,6 +18,7 @@ export class ScimIndexes1795449626366 implements MigrationInterface {
     await queryRunner.query("CREATE INDEX \"IDX_957884d8c1793644495176eeea\" ON \"idp_groups\" (\"connectorId\", \"externalId\") ");
     await queryRunner.query("CREATE INDEX \"IDX_7f07e4b56079411d58cb616b14\" ON \"idp_groups\" (\"connectorId\", \"updatedAt\") ");
     await queryRunner.query("CREATE UNIQUE INDEX \"IDX_c9231132729d7702a481e20c02\" ON \"idp_groups\" (\"connectorId\", \"displayNameKey\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_f78e49a34ec97517c36e755922\" ON \"users\" (\"idpUserId\") ");
     await queryRunner.query("DROP INDEX \"IDX_70dd7616fa3edd72485c09696d\"");
     await queryRunner.query("CREATE TABLE \"temporary_idp_user_emails\" (\"userId\" varchar(36) NOT NULL, \"position\" integer NOT NULL, \"connectorId\" varchar(36) NOT NULL, \"typeKey\" varchar(64), \"valueKey\" varchar(255) NOT NULL, \"primary\" boolean NOT NULL, CONSTRAINT \"FK_567a6a9f3c801fdf0fad882262d\" FOREIGN KEY (\"userId\") REFERENCES \"idp_users\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION, PRIMARY KEY (\"userId\", \"position\"))");
     await queryRunner.query("INSERT INTO \"temporary_idp_user_emails\"(\"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\") SELECT \"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\" FROM \"idp_user_emails\"");
@@ -45,6 +46,7 @@ export class ScimIndexes1795449626366 implements MigrationInterface {
     await queryRunner.query("INSERT INTO \"idp_user_emails\"(\"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\") SELECT \"userId\", \"position\", \"connectorId\", \"typeKey\", \"valueKey\", \"primary\" FROM \"temporary_idp_user_emails\"");
     await queryRunner.query("DROP TABLE \"temporary_idp_user_emails\"");
     await queryRunner.query("CREATE INDEX \"IDX_70dd7616fa3edd72485c09696d\" ON \"idp_user_emails\" (\"valueKey\") ");
+    await queryRunner.query("DROP INDEX \"IDX_f78e49a34ec97517c36e755922\"");
     await queryRunner.query("DROP INDEX \"IDX_c9231132729d7702a481e20c02\"");
     await queryRunner.query("DROP INDEX \"IDX_7f07e4b56079411d58cb616b14\"");
     await queryRunner.query("DROP INDEX \"IDX_957884d8c1793644495176eeea\"");
