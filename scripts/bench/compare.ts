@@ -1,0 +1,201 @@
+/**
+ * One benchmark run against several servers, one after the other on this machine: starts each,
+ * runs scim-load against it in a process of its own (so that client and server do not share an
+ * event loop), stops it, and prints requests/s per phase with ratios to the scimmy comparator.
+ *
+ *   node dist/scripts/bench/compare.js [--users N] [--groups G] [--concurrency C] [--targets scimmy,limit,sqlite,mysql]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Command, Option } from 'commander';
+import { commaList, positiveNumber, wholeNumber } from './options';
+import { BenchReport, formatFlat, formatPeakRss, pad } from './report';
+import type { PhaseResult } from './stats';
+import { Cleanups, RunningTarget, Target, TargetContext, TARGETS } from './targets';
+import { PHASES } from './workload';
+
+const BASELINE = 'scimmy';
+const SCIM_LOAD = path.join(__dirname, 'scim-load.js');
+const PHASE_COLUMN = -16;
+const TARGET_COLUMN = 18;
+/** Lines of a failed scim-load's stderr kept for the summary. */
+const FAILURE_LINES = 3;
+
+interface CompareOptions {
+  users: number;
+  groups: number;
+  concurrency: number;
+  memberBatch: number;
+  bigGroup: number;
+  flatAdds: number;
+  targets: string[];
+  phases: string[];
+  workDir: string;
+  peersDir: string;
+}
+
+type Outcome = { target: Target; report: BenchReport } | { target: Target; failure: string };
+
+function parseCli(argv: string[]): CompareOptions {
+  const names = TARGETS.map((target) => target.name);
+  return new Command('compare')
+    .description('Benchmark several SCIM servers in one run and compare them with the scimmy comparator.')
+    .option('--users <n>', 'users to create', positiveNumber, 10_000)
+    .option('--groups <n>', 'groups to create', positiveNumber, 100)
+    .option('--concurrency <n>', 'requests in flight at once', positiveNumber, 8)
+    .option('--member-batch <n>', 'members per member-add PATCH', positiveNumber, 50)
+    .option('--big-group <n>', 'members of the big group in the group-size check (0 skips it)', wholeNumber, 50_000)
+    .option('--flat-adds <n>', 'single-member adds to each group in the group-size check', positiveNumber, 200)
+    .addOption(
+      new Option('--targets <list>', `comma-separated servers, of ${names.join(',')}`)
+        .argParser(commaList)
+        .default(['scimmy', 'limit', 'sqlite', 'mysql'], 'scimmy,limit,sqlite,mysql'),
+    )
+    .addOption(
+      new Option('--phases <list>', `comma-separated phases, of ${PHASES.join(',')}`).argParser(commaList).default([...PHASES], 'all'),
+    )
+    .option('--work-dir <dir>', 'scratch directory for peer copies, databases and server logs', path.join(os.tmpdir(), 'scimdir-bench'))
+    .option('--peers-dir <dir>', 'where the peer servers live (read only)', path.resolve(__dirname, '../../../../shared/peers'))
+    .parse(argv)
+    .opts<CompareOptions>();
+}
+
+function scimLoadArgs(options: CompareOptions, target: Target, running: RunningTarget): string[] {
+  const phases = options.phases.filter((phase) => target.phases === undefined || (target.phases as readonly string[]).includes(phase));
+  return [
+    SCIM_LOAD,
+    '--json',
+    ...['--base-url', running.baseUrl, '--token', running.token, '--pid', String(running.pid)],
+    ...['--users', String(options.users), '--groups', String(options.groups), '--concurrency', String(options.concurrency)],
+    ...['--member-batch', String(options.memberBatch), '--big-group', String(options.bigGroup), '--flat-adds', String(options.flatAdds)],
+    ...['--phases', phases.join(','), ...target.loadArgs],
+  ];
+}
+
+/** Runs scim-load in a child process, passing its progress through, and answers its JSON report. */
+function runScimLoad(name: string, args: string[], cleanups: Cleanups): Promise<BenchReport> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.add(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+  const stdout: Buffer[] = [];
+  const lastLines: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  readline.createInterface({ input: child.stderr }).on('line', (line) => {
+    console.error(`[${name}] ${line}`);
+    lastLines.push(line);
+    if (lastLines.length > FAILURE_LINES) lastLines.shift();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(JSON.parse(Buffer.concat(stdout).toString('utf8')) as BenchReport);
+      else reject(new Error(lastLines.join('\n') || `scim-load exited with ${code}`));
+    });
+  });
+}
+
+async function benchmark(target: Target, options: CompareOptions, context: TargetContext, cleanups: Cleanups): Promise<Outcome> {
+  try {
+    console.error(`[compare] ${target.name}: starting`);
+    const running = await target.start(context, cleanups);
+    console.error(`[compare] ${target.name}: pid ${running.pid}, SCIM base URL ${running.baseUrl}`);
+    return { target, report: await runScimLoad(target.name, scimLoadArgs(options, target, running), cleanups) };
+  } catch (error) {
+    return { target, failure: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await cleanups.runAll();
+  }
+}
+
+function phaseOf(outcome: Outcome | undefined, name: string): PhaseResult | undefined {
+  return outcome && 'report' in outcome ? outcome.report.phases.find((phase) => phase.name === name) : undefined;
+}
+
+/** Phase names in the order the reports ran them (flat-setup sits before flat). */
+function phaseNames(outcomes: Outcome[]): string[] {
+  const names = new Set<string>();
+  for (const outcome of outcomes) if ('report' in outcome) for (const phase of outcome.report.phases) names.add(phase.name);
+  return [...names];
+}
+
+function table(title: string, outcomes: Outcome[], cell: (phase: PhaseResult, name: string) => string): string[] {
+  const header = [pad(title, PHASE_COLUMN), ...outcomes.map((o) => pad(o.target.name, TARGET_COLUMN))].join(' ');
+  const rows = phaseNames(outcomes).map((name) =>
+    [
+      pad(name, PHASE_COLUMN),
+      ...outcomes.map((outcome) => {
+        const phase = phaseOf(outcome, name);
+        return pad(phase ? cell(phase, name) : '-', TARGET_COLUMN);
+      }),
+    ].join(' '),
+  );
+  return [header, ...rows, ''];
+}
+
+function formatComparison(outcomes: Outcome[]): string {
+  const baseline = outcomes.find((outcome) => outcome.target.name === BASELINE);
+  const throughput = (phase: PhaseResult, name: string) => {
+    const base = phaseOf(baseline, name);
+    const rps = phase.requestsPerSecond.toFixed(0);
+    if (!base || base.requestsPerSecond === 0 || phase === base) return rps;
+    return `${rps} (${(phase.requestsPerSecond / base.requestsPerSecond).toFixed(2)}x)`;
+  };
+  const lines = [
+    ...table(baseline ? `req/s (x ${BASELINE})` : 'req/s', outcomes, throughput),
+    ...table('p99 ms', outcomes, (phase) => phase.p99Ms.toFixed(1)),
+    ...table('errors', outcomes, (phase) => `${phase.errors}/${phase.requests}`),
+  ];
+  for (const outcome of outcomes) {
+    const label = `${outcome.target.name}:`;
+    if ('failure' in outcome) {
+      lines.push(`${label} FAILED: ${outcome.failure}`);
+      continue;
+    }
+    const { report } = outcome;
+    if (outcome.target.note) lines.push(`${label} ${outcome.target.note}`);
+    if (report.flat) lines.push(`${label} ${formatFlat(report.flat)}`);
+    const peakRss = formatPeakRss(report);
+    if (peakRss) lines.push(`${label} ${peakRss}`);
+    for (const phase of report.phases.filter((p) => p.errors > 0)) {
+      lines.push(`${label} ${phase.name}: ${phase.errors} errors, e.g. ${phase.errorSamples[0]}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseCli(process.argv);
+  const unknown = options.targets.filter((name) => !TARGETS.some((target) => target.name === name));
+  if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; targets are ${TARGETS.map((t) => t.name).join(', ')}`);
+  const context: TargetContext = {
+    workDir: path.resolve(options.workDir),
+    peersDir: path.resolve(options.peersDir),
+    projectRoot: path.resolve(__dirname, '..', '..', '..'),
+  };
+  fs.mkdirSync(context.workDir, { recursive: true });
+
+  const cleanups = new Cleanups();
+  // Neither Ctrl-C nor a timeout's SIGTERM may leave a server running.
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => void cleanups.runAll().then(() => process.exit(status)));
+  }
+  const outcomes: Outcome[] = [];
+  for (const name of options.targets) {
+    const target = TARGETS.find((t) => t.name === name) as Target;
+    outcomes.push(await benchmark(target, options, context, cleanups));
+  }
+  process.stdout.write(
+    `\n${options.users} users, ${options.groups} groups, concurrency ${options.concurrency}, member batch ${options.memberBatch}\n\n` +
+      `${formatComparison(outcomes)}\n`,
+  );
+  if (outcomes.some((outcome) => 'failure' in outcome)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`compare: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

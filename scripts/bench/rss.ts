@@ -1,0 +1,51 @@
+/** The server's memory, read from /proc/<pid>/status (Linux only). */
+import fs from 'node:fs';
+
+const SAMPLE_INTERVAL_MS = 100;
+
+/** A `VmRSS`-style field of /proc/<pid>/status in MB, or undefined once the process is gone. */
+function statusFieldMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const match = new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(status);
+  return match ? Number(match[1]) / 1024 : undefined;
+}
+
+export class RssSampler {
+  private readonly timer: NodeJS.Timeout;
+  private phasePeakMb = 0;
+
+  constructor(private readonly pid: number) {
+    if (statusFieldMb(pid, 'VmRSS') === undefined) {
+      throw new Error(`--pid ${pid}: cannot read VmRSS from /proc/${pid}/status (no such process, or not Linux)`);
+    }
+    this.timer = setInterval(() => this.sample(), SAMPLE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** The largest RSS sampled since the previous call; phases call it before and after their timed part. */
+  takePhasePeakMb(): number {
+    this.sample();
+    const peak = this.phasePeakMb;
+    this.phasePeakMb = 0;
+    return peak;
+  }
+
+  /** The kernel's high-water mark over the server's whole life, so nothing between samples is missed. */
+  processPeakMb(): number | undefined {
+    return statusFieldMb(this.pid, 'VmHWM');
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private sample(): void {
+    const rss = statusFieldMb(this.pid, 'VmRSS');
+    if (rss !== undefined && rss > this.phasePeakMb) this.phasePeakMb = rss;
+  }
+}
