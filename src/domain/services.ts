@@ -8,6 +8,7 @@ import { ConnectorService } from './connectors/connector.service';
 import { IdpGroupService } from './idp/idp-group.service';
 import { IdpUserService } from './idp/idp-user.service';
 import { ProvisioningLog } from './idp/provisioning-log';
+import { GroupPolicyService } from './policies/group-policy.service';
 
 /** Every domain service, made once per process and shared by both fronts. */
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   connectors: ConnectorService;
   idpUsers: IdpUserService;
   idpGroups: IdpGroupService;
+  groupPolicies: GroupPolicyService;
   provisioningLog: ProvisioningLog;
   /** Writes what is buffered; call before closing the database. */
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export function createServices(dataSource: DataSource, config: Pick<Config, 'adm
     connectors: new ConnectorService(dataSource, transactions, audit),
     idpUsers: new IdpUserService(dataSource, transactions),
     idpGroups: new IdpGroupService(dataSource, transactions),
+    groupPolicies: new GroupPolicyService(dataSource, transactions, audit),
     provisioningLog,
     close: () => provisioningLog.close(),
   };

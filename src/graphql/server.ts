@@ -7,6 +7,7 @@ import { bearerToken } from '../domain/secrets';
 import type { Services } from '../domain/services';
 import type { GraphQLContext } from './context';
 import { clientError, formatError, isInternal } from './errors';
+import { createLoaders } from './loaders';
 import { buildAdminSchema } from './schema';
 
 export interface GraphQLEndpoint {
@@ -44,7 +45,8 @@ export async function createGraphQLEndpoint(services: Services, config: Pick<Con
       if (!actor) {
         throw clientError('UNAUTHENTICATED', 'send an admin token as "Authorization: Bearer <token>"', 401);
       }
-      return { request: { requestId: req.scope.id, actor }, services, config, log: req.scope.log };
+      const request = { requestId: req.scope.id, actor };
+      return { request, services, config, log: req.scope.log, loaders: createLoaders(services, request) };
     },
   });
   return { handler, stop: () => apollo.stop() };

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
 import { ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload } from './connector.type';
@@ -46,5 +47,26 @@ export class ConnectorResolver {
     @Ctx() { request, services }: GraphQLContext,
   ): Promise<RotateConnectorTokenPayload> {
     return services.connectors.rotateToken(request, connectorId, graceSeconds ?? 0);
+  }
+
+  @FieldResolver(() => GroupPolicyType, { description: 'The connector’s group patterns.' })
+  async groupPolicy(@Root() connector: ConnectorType, @Ctx() { loaders }: GraphQLContext): Promise<GroupPolicyType> {
+    return loaders.groupPolicy.load(connector.id);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => ConnectorType, {
+    description:
+      'Replaces the given pattern lists of a connector’s group policy; lists left out are kept. Every pattern is checked before anything is saved: one invalid pattern refuses the whole change with BAD_USER_INPUT naming it.',
+  })
+  async updateGroupPolicy(
+    @Arg('connectorId', () => ID, { description: 'The connector.' }) connectorId: string,
+    @Arg('input', () => GroupPolicyInput, { description: 'The lists to replace.' }) input: GroupPolicyInput,
+    @Ctx() { request, services, config, loaders }: GraphQLContext,
+  ): Promise<ConnectorType> {
+    const policy = await services.groupPolicies.update(request, connectorId, { ...input });
+    const connector = await services.connectors.get(request, connectorId);
+    loaders.groupPolicy.clear(connectorId).prime(connectorId, policy);
+    return ConnectorType.from(connector, config.publicUrl);
   }
 }
