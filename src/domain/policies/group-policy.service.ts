@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId } from '../../db/columns';
+import { NAME_LENGTH, newId } from '../../db/columns';
 import { PolicyKind, PolicyRuleEntity } from '../../db/entities/policy-rule.entity';
 import { forUpdate } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 
-/** A connector's group policy: each list in the order the admin gave it. */
+/** A connector's group policy: each list in the order the admin gave it. alwaysAssign holds group names, the others patterns. */
 export interface GroupPolicy {
   alwaysAssign: string[];
   onlyAssign: string[];
@@ -60,12 +60,8 @@ export class GroupPolicyService {
         problems.push({ list, pattern: '', reason: `a list holds at most ${MAX_PATTERNS_PER_LIST} patterns` });
       }
       for (const pattern of patterns) {
-        try {
-          compilePattern(pattern);
-        } catch (error) {
-          if (!(error instanceof PatternError)) throw error;
-          problems.push({ list, pattern, reason: error.reason });
-        }
+        const reason = list === 'alwaysAssign' ? groupNameProblem(pattern) : patternProblem(pattern);
+        if (reason) problems.push({ list, pattern, reason });
       }
     }
     if (problems.length > 0) {
@@ -100,6 +96,22 @@ export class GroupPolicyService {
       });
       return after;
     });
+  }
+}
+
+/** Always assign names groups to create and join: names, not patterns. */
+function groupNameProblem(name: string): string | null {
+  if (name.trim() === '') return 'a group name must not be empty';
+  return name.length > NAME_LENGTH ? `a group name is at most ${NAME_LENGTH} characters` : null;
+}
+
+function patternProblem(pattern: string): string | null {
+  try {
+    compilePattern(pattern);
+    return null;
+  } catch (error) {
+    if (error instanceof PatternError) return error.reason;
+    throw error;
   }
 }
 

@@ -2,7 +2,7 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 
 @ObjectType('GroupPolicy', {
   description:
-    'Which groups a connector’s users get. Patterns are regular expressions (RE2 syntax) that must match the whole group name, in any letter case.',
+    'Which groups a connector’s users get. alwaysAssign holds group names; the other lists hold patterns: regular expressions (RE2 syntax) that must match the whole group name, in any letter case.',
 })
 export class GroupPolicyType {
   @Field(() => [String], { description: 'Groups every synced user is put in, at every sync (a user removed by hand is put back).' })
@@ -25,7 +25,7 @@ export class GroupPolicyType {
 
 @InputType({ description: 'Pattern lists to replace; a list left out keeps its patterns, an empty list clears it.' })
 export class GroupPolicyInput {
-  @Field(() => [String], { nullable: true, description: 'Replaces alwaysAssign.' })
+  @Field(() => [String], { nullable: true, description: 'Replaces alwaysAssign (group names, not patterns).' })
   alwaysAssign?: string[];
 
   @Field(() => [String], { nullable: true, description: 'Replaces onlyAssign.' })
