@@ -5,6 +5,7 @@ import { ConfigError, describeDatabase, loadConfig } from './config';
 import { createDataSource, migrate } from './db/data-source';
 import { createServices } from './domain/services';
 import { createLogger } from './logger';
+import { scimPathReader } from './scim/path-reader';
 
 /** How long shutdown waits for requests in flight before it closes their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   await migrate(dataSource);
   log.info({ database: describeDatabase(config.database) }, 'database migrated');
 
-  const services = createServices(dataSource, config, log);
+  const services = createServices(dataSource, { adminToken: config.adminToken, pathReader: scimPathReader }, log);
   const initialToken = await services.adminTokens.ensureInitialToken();
   const app = await createApp(services, config, log);
 

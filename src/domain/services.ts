@@ -2,12 +2,14 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { Transactions } from '../db/transactions';
 import type { Logger } from '../logger';
+import type { PathReader } from '../policy/mapping';
 import { AdminTokenService } from './admin/admin-token.service';
 import { AuditService } from './audit/audit.service';
 import { ConnectorService } from './connectors/connector.service';
 import { IdpGroupService } from './idp/idp-group.service';
 import { IdpUserService } from './idp/idp-user.service';
 import { ProvisioningLog } from './idp/provisioning-log';
+import { AttributeMappingService } from './mappings/attribute-mapping.service';
 import { GroupPolicyService } from './policies/group-policy.service';
 
 /** Every domain service, made once per process and shared by both fronts. */
@@ -20,12 +22,18 @@ export interface Services {
   idpUsers: IdpUserService;
   idpGroups: IdpGroupService;
   groupPolicies: GroupPolicyService;
+  attributeMappings: AttributeMappingService;
   provisioningLog: ProvisioningLog;
   /** Writes what is buffered; call before closing the database. */
   close(): Promise<void>;
 }
 
-export function createServices(dataSource: DataSource, config: Pick<Config, 'adminToken'>, log: Logger): Services {
+/** What the services need from outside the domain: the operator's settings, and how to read SCIM paths. */
+export interface ServiceSettings extends Pick<Config, 'adminToken'> {
+  pathReader: PathReader;
+}
+
+export function createServices(dataSource: DataSource, settings: ServiceSettings, log: Logger): Services {
   const transactions = new Transactions(dataSource);
   const audit = new AuditService();
   const provisioningLog = new ProvisioningLog(dataSource, transactions, log);
@@ -33,11 +41,12 @@ export function createServices(dataSource: DataSource, config: Pick<Config, 'adm
     dataSource,
     transactions,
     audit,
-    adminTokens: new AdminTokenService(dataSource, transactions, config.adminToken),
+    adminTokens: new AdminTokenService(dataSource, transactions, settings.adminToken),
     connectors: new ConnectorService(dataSource, transactions, audit),
     idpUsers: new IdpUserService(dataSource, transactions),
     idpGroups: new IdpGroupService(dataSource, transactions),
     groupPolicies: new GroupPolicyService(dataSource, transactions, audit),
+    attributeMappings: new AttributeMappingService(dataSource, transactions, audit, settings.pathReader),
     provisioningLog,
     close: () => provisioningLog.close(),
   };

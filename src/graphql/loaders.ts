@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../domain/context';
 import type { GroupPolicy } from '../domain/policies/group-policy.service';
+import type { MappingDefinition } from '../policy/mapping';
 import type { Services } from '../domain/services';
 
 /** Per-request batch loaders: a page of connectors reads its related rows in one statement each. */
 export interface Loaders {
   groupPolicy: DataLoader<string, GroupPolicy>;
+  attributeMappings: DataLoader<string, MappingDefinition[]>;
 }
 
 export function createLoaders(services: Services, request: RequestContext): Loaders {
@@ -13,6 +15,10 @@ export function createLoaders(services: Services, request: RequestContext): Load
     groupPolicy: new DataLoader(async (connectorIds) => {
       const policies = await services.groupPolicies.forConnectors(request, connectorIds);
       return connectorIds.map((id) => policies.get(id)!);
+    }),
+    attributeMappings: new DataLoader(async (connectorIds) => {
+      const mappings = await services.attributeMappings.forConnectors(request, connectorIds);
+      return connectorIds.map((id) => mappings.get(id)!);
     }),
   };
 }

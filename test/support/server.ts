@@ -6,6 +6,7 @@ import type { DataSource, Logger } from 'typeorm';
 import { createApp } from '../../src/app';
 import { createDataSource, migrate } from '../../src/db/data-source';
 import { createServices, Services } from '../../src/domain/services';
+import { scimPathReader } from '../../src/scim/path-reader';
 import { createScratchDatabase, DatabaseKind, ScratchDatabase } from './databases';
 
 /** The operator's ADMIN_TOKEN in tests. */
@@ -51,7 +52,7 @@ export interface TestServerOptions {
 export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase(kind, options.logger);
   const log = pino({ level: 'silent' });
-  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN }, log);
+  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN, pathReader: scimPathReader }, log);
   // Listen first: the app's public URL names the port the system picked.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, JsonColumn, RefColumn } from '../columns';
+import { IdColumn, JsonColumn, RefColumn, type JsonObject } from '../columns';
 import { ConnectorEntity } from './connector.entity';
 
 export type MappingTarget = 'USER_NAME' | 'DISPLAY_NAME' | 'EMAIL' | 'FIRST_NAME' | 'LAST_NAME' | 'PROPERTY' | 'GROUP_NAMES';
@@ -8,7 +8,7 @@ export type NoMatchAction = 'KEEP' | 'CLEAR' | 'DROP_USER';
 /** One transformation step; `args` depends on the function (a pattern, a separator, a lookup table…). */
 export interface Transformation {
   fn: string;
-  args?: Record<string, unknown>;
+  args?: JsonObject;
 }
 
 /** How one directory attribute is derived from what the IdP sent for a user. */

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AttributeMappingInput, AttributeMappingType } from '../mappings/attribute-mapping.type';
 import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
@@ -67,6 +68,37 @@ export class ConnectorResolver {
     const policy = await services.groupPolicies.update(request, connectorId, { ...input });
     const connector = await services.connectors.get(request, connectorId);
     loaders.groupPolicy.clear(connectorId).prime(connectorId, policy);
+    return ConnectorType.from(connector, config.publicUrl);
+  }
+
+  @FieldResolver(() => [AttributeMappingType], { description: 'The connector’s attribute mappings, in order; empty means the defaults.' })
+  async attributeMappings(@Root() connector: ConnectorType, @Ctx() { loaders }: GraphQLContext): Promise<AttributeMappingType[]> {
+    return loaders.attributeMappings.load(connector.id);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => ConnectorType, {
+    description:
+      'Replaces all of a connector’s attribute mappings with these, in this order (an empty list restores the defaults: userName, displayName, the work or primary email, given and family name). Each is checked first; one that does not compile refuses the whole change with BAD_USER_INPUT.',
+  })
+  async setAttributeMappings(
+    @Arg('connectorId', () => ID, { description: 'The connector.' }) connectorId: string,
+    @Arg('mappings', () => [AttributeMappingInput], { description: 'The mappings, in order.' }) mappings: AttributeMappingInput[],
+    @Ctx() { request, services, config, loaders }: GraphQLContext,
+  ): Promise<ConnectorType> {
+    const saved = await services.attributeMappings.replace(
+      request,
+      connectorId,
+      mappings.map((mapping) => ({
+        target: mapping.target,
+        property: mapping.property ?? null,
+        source: mapping.source,
+        transformations: (mapping.transformations ?? []).map((step) => ({ fn: step.fn, ...(step.args ? { args: step.args } : {}) })),
+        onNoMatch: mapping.onNoMatch ?? 'KEEP',
+      })),
+    );
+    const connector = await services.connectors.get(request, connectorId);
+    loaders.attributeMappings.clear(connectorId).prime(connectorId, saved);
     return ConnectorType.from(connector, config.publicUrl);
   }
 }
