@@ -11,6 +11,8 @@ import { IdpUserService } from './idp/idp-user.service';
 import { ProvisioningLog } from './idp/provisioning-log';
 import { AttributeMappingService } from './mappings/attribute-mapping.service';
 import { GroupPolicyService } from './policies/group-policy.service';
+import { DirectorySyncService } from './sync/directory-sync.service';
+import { SyncRunService } from './sync/sync-run.service';
 
 /** Every domain service, made once per process and shared by both fronts. */
 export interface Services {
@@ -23,6 +25,7 @@ export interface Services {
   idpGroups: IdpGroupService;
   groupPolicies: GroupPolicyService;
   attributeMappings: AttributeMappingService;
+  syncRuns: SyncRunService;
   provisioningLog: ProvisioningLog;
   /** Writes what is buffered; call before closing the database. */
   close(): Promise<void>;
@@ -37,16 +40,21 @@ export function createServices(dataSource: DataSource, settings: ServiceSettings
   const transactions = new Transactions(dataSource);
   const audit = new AuditService();
   const provisioningLog = new ProvisioningLog(dataSource, transactions, log);
+  const connectors = new ConnectorService(dataSource, transactions, audit);
+  const groupPolicies = new GroupPolicyService(dataSource, transactions, audit);
+  const attributeMappings = new AttributeMappingService(dataSource, transactions, audit, settings.pathReader);
+  const directorySync = new DirectorySyncService(dataSource, transactions, groupPolicies, attributeMappings, settings.pathReader);
   return {
     dataSource,
     transactions,
     audit,
     adminTokens: new AdminTokenService(dataSource, transactions, settings.adminToken),
-    connectors: new ConnectorService(dataSource, transactions, audit),
+    connectors,
     idpUsers: new IdpUserService(dataSource, transactions),
     idpGroups: new IdpGroupService(dataSource, transactions),
-    groupPolicies: new GroupPolicyService(dataSource, transactions, audit),
-    attributeMappings: new AttributeMappingService(dataSource, transactions, audit, settings.pathReader),
+    groupPolicies,
+    attributeMappings,
+    syncRuns: new SyncRunService(dataSource, transactions, connectors, directorySync, log),
     provisioningLog,
     close: () => provisioningLog.close(),
   };

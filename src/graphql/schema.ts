@@ -2,6 +2,7 @@ import { GraphQLNamedType, GraphQLObjectType, GraphQLSchema, lexicographicSortSc
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth';
 import { ConnectorResolver } from './connectors/connector.resolver';
+import { SyncRunResolver } from './sync/sync-run.resolver';
 
 /** type-graphql cannot describe the root types; the SDL should, for people reading it. */
 const ROOT_DESCRIPTIONS: Record<string, string> = {
@@ -11,7 +12,7 @@ const ROOT_DESCRIPTIONS: Record<string, string> = {
 
 export async function buildAdminSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
-    resolvers: [ConnectorResolver],
+    resolvers: [ConnectorResolver, SyncRunResolver],
     authChecker,
     validate: false,
   });

@@ -1,0 +1,396 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { caseKey, newId } from '../../db/columns';
+import type { CleanupAction } from '../../db/entities/connector.entity';
+import type { MembershipSource } from '../../db/entities/membership.entity';
+import type { DisabledReason } from '../../db/entities/user.entity';
+import { isUniqueViolation } from '../../db/errors';
+import { chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
+import type { Transactions } from '../../db/transactions';
+import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader } from '../../policy/mapping';
+import { compilePattern } from '../../policy/patterns';
+import { CompiledPolicy, DirectorySide, Membership, reconcile, Reconciliation } from '../../policy/reconcile';
+import type { RequestContext } from '../context';
+import type { AttributeMappingService } from '../mappings/attribute-mapping.service';
+import type { GroupPolicyService } from '../policies/group-policy.service';
+
+/** Users reconciled per transaction in a full sync: memory stays bounded by it, whatever the directory's size. */
+export const SYNC_BATCH = 500;
+
+export interface SyncCounts {
+  usersCreated: number;
+  usersUpdated: number;
+  usersDisabled: number;
+  usersEnabled: number;
+  usersDeleted: number;
+  membershipsAdded: number;
+  membershipsRemoved: number;
+  errors: number;
+}
+
+export function zeroCounts(): SyncCounts {
+  return { usersCreated: 0, usersUpdated: 0, usersDisabled: 0, usersEnabled: 0, usersDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, errors: 0 };
+}
+
+/** A few examples of each kind of change, for a preview. */
+export interface SyncSamples {
+  created: string[];
+  disabled: string[];
+  enabled: string[];
+  deleted: string[];
+  membershipsAdded: string[];
+  membershipsRemoved: string[];
+  errors: string[];
+}
+
+const SAMPLES_PER_KIND = 10;
+
+/** What one connector's settings make of its users: compiled once per sync. */
+interface ConnectorPlan {
+  connectorId: string;
+  directoryId: string;
+  cleanupAction: CleanupAction;
+  policy: CompiledPolicy;
+  mappings: MappingProgram;
+}
+
+interface DirectoryUserRow {
+  id: string;
+  idpUserId: string | null;
+  userName: string;
+  displayName: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  active: unknown;
+  disabledReason: DisabledReason | null;
+  properties: unknown;
+}
+
+interface Attributes {
+  userName: string;
+  displayName: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  properties: Record<string, string>;
+}
+
+/** One user's decided change, before it is written (or, in a preview, instead). */
+interface Decision {
+  label: string;
+  idpUserId: string | null;
+  existing: DirectoryUserRow | null;
+  attributes: Attributes | null;
+  result: Reconciliation;
+}
+
+/**
+ * Derives a connector's directory from its IdP layer: for each user, the mappings and the group
+ * policy decide (policy/reconcile.ts), and this service reads the inputs in batches and writes
+ * the differences. Each batch is one transaction: a sync stopped midway leaves every user either
+ * done or untouched, and the next sync finishes the rest.
+ */
+export class DirectorySyncService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly groupPolicies: GroupPolicyService,
+    private readonly attributeMappings: AttributeMappingService,
+    private readonly reader: PathReader,
+  ) {}
+
+  async plan(ctx: RequestContext, connectorId: string): Promise<ConnectorPlan> {
+    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction FROM connectors WHERE id = ?', [connectorId]);
+    const policy = await this.groupPolicies.get(ctx, connectorId);
+    const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId])).get(connectorId)!;
+    return {
+      connectorId,
+      directoryId: connector.directoryId,
+      cleanupAction: connector.cleanupAction,
+      policy: {
+        alwaysAssign: policy.alwaysAssign,
+        onlyAssign: policy.onlyAssign.map(compilePattern),
+        neverAssign: policy.neverAssign.map(compilePattern),
+        neverRemove: policy.neverRemove.map(compilePattern),
+        required: policy.required.map(compilePattern),
+      },
+      mappings: MappingProgram.compile(mappings.length > 0 ? mappings : DEFAULT_MAPPINGS, this.reader),
+    };
+  }
+
+  /**
+   * Every user of the connector, in batches: first those the IdP holds, then directory users whose
+   * IdP user is gone (deleted in the IdP). `onBatch` sees the counts as they grow.
+   */
+  async syncAll(
+    plan: ConnectorPlan,
+    options: { dryRun: boolean; onBatch?: (counts: SyncCounts) => Promise<void> | void },
+  ): Promise<{ counts: SyncCounts; samples: SyncSamples }> {
+    const counts = zeroCounts();
+    const samples: SyncSamples = { created: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
+    let after = '';
+    for (;;) {
+      const rows: Array<{ id: string; userNameKey: string }> = await this.dataSource.query(
+        'SELECT id, userNameKey FROM idp_users WHERE connectorId = ? AND userNameKey > ? ORDER BY userNameKey LIMIT ?',
+        [plan.connectorId, after, SYNC_BATCH],
+      );
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].userNameKey;
+      await this.syncBatch(plan, rows.map((row) => row.id), [], options.dryRun, counts, samples);
+      await options.onBatch?.(counts);
+    }
+    // Directory users whose IdP user was deleted lost their link (ON DELETE SET NULL).
+    let orphanAfter = '';
+    for (;;) {
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        'SELECT id FROM users WHERE directoryId = ? AND idpUserId IS NULL AND id > ? ORDER BY id LIMIT ?',
+        [plan.directoryId, orphanAfter, SYNC_BATCH],
+      );
+      if (rows.length === 0) break;
+      orphanAfter = rows[rows.length - 1].id;
+      await this.syncBatch(plan, [], rows.map((row) => row.id), options.dryRun, counts, samples);
+      await options.onBatch?.(counts);
+    }
+    return { counts, samples };
+  }
+
+  private async syncBatch(
+    plan: ConnectorPlan,
+    idpUserIds: string[],
+    orphanUserIds: string[],
+    dryRun: boolean,
+    counts: SyncCounts,
+    samples: SyncSamples,
+  ): Promise<void> {
+    const decide = async (manager: EntityManager) => {
+      const decisions = await this.decide(manager, plan, idpUserIds, orphanUserIds);
+      for (const decision of decisions) {
+        tally(decision, counts, samples);
+        if (!dryRun) await this.apply(manager, plan, decision, counts, samples);
+      }
+    };
+    if (dryRun) await decide(this.dataSource.manager);
+    else await this.transactions.run(decide);
+  }
+
+  private async decide(manager: EntityManager, plan: ConnectorPlan, idpUserIds: string[], orphanUserIds: string[]): Promise<Decision[]> {
+    const idpUsers: Array<{ id: string; userName: string; active: unknown; resource: unknown }> = idpUserIds.length
+      ? await manager.query(`SELECT id, userName, active, resource FROM idp_users WHERE id IN (${placeholders(idpUserIds.length)})`, idpUserIds)
+      : [];
+    const idpGroups = new Map<string, string[]>();
+    if (idpUserIds.length > 0) {
+      const rows: Array<{ memberId: string; displayName: string }> = await manager.query(
+        `SELECT m.memberId, g.displayName FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${placeholders(idpUserIds.length)})`,
+        idpUserIds,
+      );
+      for (const row of rows) idpGroups.set(row.memberId, [...(idpGroups.get(row.memberId) ?? []), row.displayName]);
+    }
+    const existing: DirectoryUserRow[] = [];
+    if (idpUserIds.length > 0) {
+      existing.push(...(await manager.query(`SELECT * FROM users WHERE idpUserId IN (${placeholders(idpUserIds.length)})`, idpUserIds)));
+    }
+    if (orphanUserIds.length > 0) {
+      existing.push(...(await manager.query(`SELECT * FROM users WHERE id IN (${placeholders(orphanUserIds.length)})`, orphanUserIds)));
+    }
+    const memberships = await this.membershipsOf(manager, existing.map((user) => user.id));
+    const byIdpUser = new Map(existing.filter((user) => user.idpUserId).map((user) => [user.idpUserId!, user]));
+
+    const decisions: Decision[] = idpUsers.map((idpUser) => {
+      const current = byIdpUser.get(idpUser.id) ?? null;
+      const mapped = plan.mappings.run(readJson<Record<string, unknown>>(idpUser.resource));
+      const result = reconcile(
+        { active: Boolean(Number(idpUser.active)), groups: [...(idpGroups.get(idpUser.id) ?? []), ...mapped.groupNames], dropped: mapped.dropped },
+        current && directorySide(current, memberships.get(current.id) ?? []),
+        plan.policy,
+        plan.cleanupAction,
+      );
+      return { label: current?.userName ?? idpUser.userName, idpUserId: idpUser.id, existing: current, attributes: attributesOf(mapped, current, idpUser.userName), result };
+    });
+    for (const orphan of existing.filter((user) => user.idpUserId === null)) {
+      const result = reconcile(null, directorySide(orphan, memberships.get(orphan.id) ?? []), plan.policy, plan.cleanupAction);
+      decisions.push({ label: orphan.userName, idpUserId: null, existing: orphan, attributes: null, result });
+    }
+    return decisions;
+  }
+
+  private async membershipsOf(manager: EntityManager, userIds: string[]): Promise<Map<string, Membership[]>> {
+    const memberships = new Map<string, Membership[]>();
+    for (const batch of chunks(userIds)) {
+      const rows: Array<{ userId: string; name: string; managedBy: MembershipSource }> = await manager.query(
+        `SELECT m.userId, g.name, m.managedBy FROM memberships m JOIN \`groups\` g ON g.id = m.groupId WHERE m.userId IN (${placeholders(batch.length)})`,
+        batch,
+      );
+      for (const row of rows) memberships.set(row.userId, [...(memberships.get(row.userId) ?? []), { group: row.name, managedBy: row.managedBy }]);
+    }
+    return memberships;
+  }
+
+  private async apply(manager: EntityManager, plan: ConnectorPlan, decision: Decision, counts: SyncCounts, samples: SyncSamples): Promise<void> {
+    const { result, existing } = decision;
+    const now = sqlTime(new Date());
+    if (result.user === 'NONE') return;
+    if (result.user === 'DELETE') {
+      await manager.query('DELETE FROM users WHERE id = ?', [existing!.id]);
+      return;
+    }
+    let userId = existing?.id;
+    const attributes = decision.attributes;
+    try {
+      if (!existing) {
+        userId = newId();
+        await manager.query(
+          `INSERT INTO users (id, directoryId, idpUserId, userName, userNameKey, displayName, email, firstName, lastName, active, disabledReason, properties, lastLoginAt, createdAt, updatedAt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+          [
+            userId,
+            plan.directoryId,
+            decision.idpUserId,
+            attributes!.userName,
+            caseKey(attributes!.userName),
+            attributes!.displayName,
+            attributes!.email,
+            attributes!.firstName,
+            attributes!.lastName,
+            sqlBool(result.active),
+            result.disabledReason,
+            JSON.stringify(attributes!.properties),
+            now,
+            now,
+          ],
+        );
+      } else if (attributes ? changed(existing, attributes, result) : activityChanged(existing, result)) {
+        const values = attributes ?? attributesOfRow(existing);
+        await manager.query(
+          `UPDATE users SET userName = ?, userNameKey = ?, displayName = ?, email = ?, firstName = ?, lastName = ?, active = ?, disabledReason = ?, properties = ?, updatedAt = ?
+           WHERE id = ?`,
+          [
+            values.userName,
+            caseKey(values.userName),
+            values.displayName,
+            values.email,
+            values.firstName,
+            values.lastName,
+            sqlBool(result.active),
+            result.disabledReason,
+            JSON.stringify(values.properties),
+            now,
+            existing.id,
+          ],
+        );
+      }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Two IdP users mapped to one userName: the second is reported, not written.
+      counts.errors += 1;
+      if (samples.errors.length < SAMPLES_PER_KIND) samples.errors.push(`${decision.label}: userName ${attributes?.userName} is taken in this directory`);
+      if (!existing) counts.usersCreated -= 1;
+      return;
+    }
+    for (const removed of chunks(result.removed)) {
+      await manager.query(
+        `DELETE FROM memberships WHERE userId = ? AND groupId IN (SELECT id FROM \`groups\` WHERE nameKey IN (${placeholders(removed.length)}))`,
+        [userId, ...removed.map((membership) => caseKey(membership.group))],
+      );
+    }
+    if (result.added.length > 0) {
+      const groupIds = await this.ensureGroups(manager, result.added);
+      await manager.query(
+        `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${result.added.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        result.added.flatMap((membership) => [userId, groupIds.get(caseKey(membership.group)), membership.managedBy, now]),
+      );
+    }
+  }
+
+  /** The ids of the groups named, created (origin IdP or policy) when missing. */
+  private async ensureGroups(manager: EntityManager, memberships: Membership[]): Promise<Map<string, string>> {
+    const keys = [...new Set(memberships.map((membership) => caseKey(membership.group)))];
+    const read = async () =>
+      new Map(
+        (
+          (await manager.query(`SELECT id, nameKey FROM \`groups\` WHERE nameKey IN (${placeholders(keys.length)})`, keys)) as Array<{ id: string; nameKey: string }>
+        ).map((row) => [row.nameKey, row.id]),
+      );
+    const found = await read();
+    const missing = memberships.filter((membership, index, all) => !found.has(caseKey(membership.group)) && all.findIndex((other) => caseKey(other.group) === caseKey(membership.group)) === index);
+    if (missing.length === 0) return found;
+    const now = sqlTime(new Date());
+    // INSERT IGNORE: another sync may create the same group at the same moment; both then read its id.
+    await manager.query(
+      `${insertIgnore(this.dataSource.options.type)} INTO \`groups\` (id, name, nameKey, origin, createdAt, updatedAt) VALUES ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      missing.flatMap((membership) => [newId(), membership.group, caseKey(membership.group), membership.managedBy === 'POLICY' ? 'POLICY' : 'IDP', now, now]),
+    );
+    return read();
+  }
+}
+
+function directorySide(user: DirectoryUserRow, memberships: Membership[]): DirectorySide {
+  return { active: Boolean(Number(user.active)), disabledReason: user.disabledReason, memberships };
+}
+
+function attributesOfRow(user: DirectoryUserRow): Attributes {
+  return {
+    userName: user.userName,
+    displayName: user.displayName,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    properties: readJson<Record<string, string>>(user.properties) ?? {},
+  };
+}
+
+/** The directory attributes after mapping: a mapping that kept (or did not say) leaves the current value. */
+function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpUserName: string): Attributes {
+  const base = current ? attributesOfRow(current) : { userName: idpUserName, displayName: null, email: null, firstName: null, lastName: null, properties: {} };
+  const pick = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+  const properties = { ...base.properties };
+  for (const [name, value] of Object.entries(mapped.properties)) {
+    if (value === null) delete properties[name];
+    else properties[name] = value;
+  }
+  return {
+    // A user cannot be without a name: a cleared userName keeps the one it has.
+    userName: mapped.userName || base.userName,
+    displayName: pick(mapped.displayName, base.displayName),
+    email: pick(mapped.email, base.email),
+    firstName: pick(mapped.firstName, base.firstName),
+    lastName: pick(mapped.lastName, base.lastName),
+    properties,
+  };
+}
+
+function activityChanged(user: DirectoryUserRow, result: Reconciliation): boolean {
+  return Boolean(Number(user.active)) !== result.active || user.disabledReason !== result.disabledReason;
+}
+
+function changed(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation): boolean {
+  return activityChanged(user, result) || JSON.stringify(attributesOfRow(user)) !== JSON.stringify(attributes);
+}
+
+function tally(decision: Decision, counts: SyncCounts, samples: SyncSamples): void {
+  const { result, existing, label } = decision;
+  const sample = (list: string[], text: string) => {
+    if (list.length < SAMPLES_PER_KIND) list.push(text);
+  };
+  if (result.user === 'CREATE') {
+    counts.usersCreated += 1;
+    sample(samples.created, label);
+  } else if (result.user === 'DELETE') {
+    counts.usersDeleted += 1;
+    sample(samples.deleted, label);
+  } else if (existing && result.user === 'KEEP') {
+    const wasActive = Boolean(Number(existing.active));
+    if (wasActive && !result.active) {
+      counts.usersDisabled += 1;
+      sample(samples.disabled, label);
+    } else if (!wasActive && result.active) {
+      counts.usersEnabled += 1;
+      sample(samples.enabled, label);
+    } else if (decision.attributes && changed(existing, decision.attributes, result)) {
+      counts.usersUpdated += 1;
+    }
+  }
+  counts.membershipsAdded += result.added.length;
+  counts.membershipsRemoved += result.user === 'DELETE' ? 0 : result.removed.length;
+  for (const membership of result.added) sample(samples.membershipsAdded, `${label} → ${membership.group}`);
+  if (result.user !== 'DELETE') for (const membership of result.removed) sample(samples.membershipsRemoved, `${label} ✕ ${membership.group}`);
+}

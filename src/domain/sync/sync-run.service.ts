@@ -1,0 +1,113 @@
+import os from 'node:os';
+import type { DataSource } from 'typeorm';
+import { newId } from '../../db/columns';
+import { MemoryFigures, SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
+import { SyncLogEntryEntity } from '../../db/entities/sync-log-entry.entity';
+import type { Transactions } from '../../db/transactions';
+import type { Logger } from '../../logger';
+import type { RequestContext } from '../context';
+import type { ConnectorService } from '../connectors/connector.service';
+import { DirectorySyncService, SyncCounts, zeroCounts } from './directory-sync.service';
+
+function memoryNow(): MemoryFigures {
+  const usage = process.memoryUsage();
+  return { heapUsed: usage.heapUsed, rss: usage.rss, freeSystem: os.freemem() };
+}
+
+/**
+ * Full syncs and previews of a connector, recorded as sync runs with their counts, log and (when
+ * the connector asks) memory figures.
+ */
+export class SyncRunService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly connectors: ConnectorService,
+    private readonly sync: DirectorySyncService,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Starts a full sync (or, with dryRun, a preview that writes nothing but its run) and answers
+   * its run at once; `finished` resolves when the run has ended.
+   */
+  async start(ctx: RequestContext, connectorId: string, dryRun: boolean): Promise<{ run: SyncRunEntity; finished: Promise<SyncRunEntity> }> {
+    const connector = await this.connectors.get(ctx, connectorId);
+    const now = new Date();
+    const run: SyncRunEntity = {
+      id: newId(),
+      connectorId,
+      kind: dryRun ? 'PREVIEW' : ('FULL' satisfies SyncRunKind),
+      status: 'RUNNING',
+      startedAt: now,
+      finishedAt: null,
+      lastActivityAt: now,
+      ...zeroCounts(),
+      memory: connector.logFreeMemory ? { start: memoryNow() } : null,
+      diff: null,
+    };
+    await this.transactions.run((manager) => manager.insert(SyncRunEntity, run));
+    const finished = this.execute(ctx, run, dryRun);
+    // A run nobody waits for still has its failure logged.
+    finished.catch((error: unknown) => this.log.error({ err: error, syncRunId: run.id }, 'could not record the end of a sync run'));
+    return { run: { ...run }, finished };
+  }
+
+  async get(_ctx: RequestContext, id: string): Promise<SyncRunEntity | null> {
+    return this.dataSource.getRepository(SyncRunEntity).findOneBy({ id });
+  }
+
+  private async execute(ctx: RequestContext, run: SyncRunEntity, dryRun: boolean): Promise<SyncRunEntity> {
+    let peak = run.memory ? memoryNow() : null;
+    const trackPeak = () => {
+      if (!peak) return;
+      const current = memoryNow();
+      if (current.rss > peak.rss) peak = current;
+    };
+    let status: SyncRunStatus = 'SUCCEEDED';
+    let counts: SyncCounts = zeroCounts();
+    const messages: Array<{ level: 'INFO' | 'WARN' | 'ERROR'; message: string }> = [];
+    try {
+      const plan = await this.sync.plan(ctx, run.connectorId);
+      const outcome = await this.sync.syncAll(plan, {
+        dryRun,
+        onBatch: async (progress) => {
+          trackPeak();
+          await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
+        },
+      });
+      counts = outcome.counts;
+      for (const error of outcome.samples.errors) messages.push({ level: 'ERROR', message: error });
+      if (counts.errors > 0) status = 'PARTIALLY_FAILED';
+      if (dryRun) run.diff = { ...outcome.samples };
+    } catch (error) {
+      status = 'FAILED';
+      messages.push({ level: 'ERROR', message: `the sync stopped: ${error instanceof Error ? error.message : String(error)}` });
+      this.log.error({ err: error, syncRunId: run.id }, 'sync run failed');
+    }
+    trackPeak();
+    const finishedAt = new Date();
+    const finished: SyncRunEntity = {
+      ...run,
+      ...counts,
+      status,
+      finishedAt,
+      lastActivityAt: finishedAt,
+      memory: run.memory ? { ...run.memory, end: memoryNow(), peak: peak ?? undefined } : null,
+    };
+    messages.push({ level: 'INFO', message: summary(counts, dryRun) });
+    await this.transactions.run(async (manager) => {
+      await manager.save(SyncRunEntity, finished);
+      await manager.insert(
+        SyncLogEntryEntity,
+        messages.map((entry) => ({ syncRunId: run.id, at: finishedAt, level: entry.level, message: entry.message.slice(0, 1000), userName: null, details: null })),
+      );
+    });
+    return finished;
+  }
+}
+
+function summary(counts: SyncCounts, dryRun: boolean): string {
+  const verb = dryRun ? 'would have' : 'have been';
+  return `users ${verb} created ${counts.usersCreated}, updated ${counts.usersUpdated}, disabled ${counts.usersDisabled}, enabled ${counts.usersEnabled}, deleted ${counts.usersDeleted}; memberships added ${counts.membershipsAdded}, removed ${counts.membershipsRemoved}; errors ${counts.errors}`;
+}

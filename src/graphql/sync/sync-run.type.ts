@@ -1,0 +1,99 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
+
+export enum SyncRunKindEnum {
+  FULL = 'FULL',
+  INCREMENTAL = 'INCREMENTAL',
+  PREVIEW = 'PREVIEW',
+}
+registerEnumType(SyncRunKindEnum, {
+  name: 'SyncRunKind',
+  description: 'FULL: every user of the connector; PREVIEW: the same, writing nothing; INCREMENTAL: a cycle of SCIM traffic.',
+});
+
+export enum SyncRunStatusEnum {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  PARTIALLY_FAILED = 'PARTIALLY_FAILED',
+  FAILED = 'FAILED',
+}
+registerEnumType(SyncRunStatusEnum, { name: 'SyncRunStatus', description: 'Where a run is, or how it ended.' });
+
+@ObjectType('SyncRun', { description: 'One reconciliation of a connector’s directory, with what it changed (or, for a preview, would change).' })
+export class SyncRunType {
+  @Field(() => ID, { description: 'The run’s id.' })
+  id: string;
+
+  @Field(() => ID, { description: 'The connector synced.' })
+  connectorId: string;
+
+  @Field(() => SyncRunKindEnum, { description: 'What kind of run.' })
+  kind: SyncRunKind;
+
+  @Field(() => SyncRunStatusEnum, { description: 'Running, or how it ended.' })
+  status: SyncRunStatus;
+
+  @Field({ description: 'When it started.' })
+  startedAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it ended; null while running.' })
+  finishedAt: Date | null;
+
+  @Field(() => Int, { description: 'Directory users created.' })
+  usersCreated: number;
+
+  @Field(() => Int, { description: 'Directory users whose attributes changed.' })
+  usersUpdated: number;
+
+  @Field(() => Int, { description: 'Users disabled (cleanup, or inactive in the IdP).' })
+  usersDisabled: number;
+
+  @Field(() => Int, { description: 'Users enabled again.' })
+  usersEnabled: number;
+
+  @Field(() => Int, { description: 'Users deleted (cleanup action DELETE).' })
+  usersDeleted: number;
+
+  @Field(() => Int, { description: 'Memberships added.' })
+  membershipsAdded: number;
+
+  @Field(() => Int, { description: 'Memberships removed.' })
+  membershipsRemoved: number;
+
+  @Field(() => Int, { description: 'Users the run could not write (each in the run’s log).' })
+  errors: number;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'For a preview: samples of each kind of change (created, disabled, enabled, deleted, membershipsAdded, membershipsRemoved, errors).',
+  })
+  diff: Record<string, unknown> | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Heap used, RSS and free system memory in bytes at start, end and peak, when the connector logs free memory.',
+  })
+  memory: Record<string, unknown> | null;
+
+  static from(run: SyncRunEntity): SyncRunType {
+    return Object.assign(new SyncRunType(), {
+      id: run.id,
+      connectorId: run.connectorId,
+      kind: run.kind,
+      status: run.status,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      usersCreated: run.usersCreated,
+      usersUpdated: run.usersUpdated,
+      usersDisabled: run.usersDisabled,
+      usersEnabled: run.usersEnabled,
+      usersDeleted: run.usersDeleted,
+      membershipsAdded: run.membershipsAdded,
+      membershipsRemoved: run.membershipsRemoved,
+      errors: run.errors,
+      diff: run.diff,
+      memory: run.memory as Record<string, unknown> | null,
+    });
+  }
+}
