@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { newId, NAME_LENGTH } from '../../db/columns';
 import { ConnectorTokenEntity } from '../../db/entities/connector-token.entity';
-import { ConnectorEntity, DEFAULT_COPY_BEHAVIOUR } from '../../db/entities/connector.entity';
+import { CleanupAction, ConnectorEntity, CopyBehaviour, DEFAULT_COPY_BEHAVIOUR } from '../../db/entities/connector.entity';
 import { DirectoryEntity } from '../../db/entities/directory.entity';
 import { readTime, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -19,6 +19,15 @@ export const AUTH_CACHE_MS = 5_000;
 
 export interface NewConnector {
   name: string;
+}
+
+/** The settings an admin may change; each left out stays. */
+export interface ConnectorChanges {
+  name?: string;
+  enabled?: boolean;
+  cleanupAction?: CleanupAction;
+  logFreeMemory?: boolean;
+  copyBehaviour?: CopyBehaviour;
 }
 
 export interface ConnectorWithToken {
@@ -87,6 +96,44 @@ export class ConnectorService {
     const connector = await this.find(ctx, id);
     if (!connector) throw new DomainError('NOT_FOUND', `no connector with id "${id}"`);
     return connector;
+  }
+
+  /** Changes a connector's settings, audited with their state before and after. */
+  async update(ctx: RequestContext, id: string, changes: ConnectorChanges): Promise<ConnectorEntity> {
+    const name = changes.name === undefined ? undefined : validName(changes.name);
+    const updated = await this.transactions.run(async (manager) => {
+      const current = await manager.findOneBy(ConnectorEntity, { id });
+      if (!current) throw new DomainError('NOT_FOUND', `no connector with id "${id}"`);
+      if (changes.copyBehaviour) await validCopySources(manager, current, changes.copyBehaviour);
+      const next: ConnectorEntity = {
+        ...current,
+        ...(name === undefined ? {} : { name }),
+        ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
+        ...(changes.cleanupAction === undefined ? {} : { cleanupAction: changes.cleanupAction }),
+        ...(changes.logFreeMemory === undefined ? {} : { logFreeMemory: changes.logFreeMemory }),
+        ...(changes.copyBehaviour === undefined ? {} : { copyBehaviour: changes.copyBehaviour }),
+        updatedAt: new Date(),
+      };
+      await manager.update(ConnectorEntity, { id }, {
+        name: next.name,
+        enabled: next.enabled,
+        cleanupAction: next.cleanupAction,
+        logFreeMemory: next.logFreeMemory,
+        copyBehaviour: next.copyBehaviour,
+        updatedAt: next.updatedAt,
+      });
+      await this.audit.record(manager, ctx, {
+        action: 'connector.update',
+        targetType: 'Connector',
+        targetId: id,
+        before: settingsOf(current),
+        after: settingsOf(next),
+      });
+      return next;
+    });
+    // A disabled connector's token must stop working on this node at once.
+    this.verified.delete(id);
+    return updated;
   }
 
   /**
@@ -163,6 +210,28 @@ export class ConnectorService {
       await this.transactions.run((manager) => manager.update(ConnectorTokenEntity, { id: match.id }, { lastUsedAt: new Date(now) }));
     }
   }
+}
+
+function settingsOf(connector: ConnectorEntity) {
+  return {
+    name: connector.name,
+    enabled: connector.enabled,
+    cleanupAction: connector.cleanupAction,
+    logFreeMemory: connector.logFreeMemory,
+    copyBehaviour: { ...connector.copyBehaviour },
+  };
+}
+
+/** Copy sources must be other directories that exist, each named once. */
+async function validCopySources(manager: EntityManager, connector: ConnectorEntity, copy: CopyBehaviour): Promise<void> {
+  const ids = copy.sourceDirectoryIds;
+  if (new Set(ids).size !== ids.length) throw new DomainError('INVALID_INPUT', 'a source directory is named twice', { field: 'copyBehaviour' });
+  if (ids.includes(connector.directoryId)) {
+    throw new DomainError('INVALID_INPUT', 'a connector cannot copy from its own directory', { field: 'copyBehaviour' });
+  }
+  const found = ids.length === 0 ? [] : await manager.findBy(DirectoryEntity, { id: In(ids) });
+  const missing = ids.filter((id) => !found.some((directory) => directory.id === id));
+  if (missing.length > 0) throw new DomainError('INVALID_INPUT', `no directory with id ${missing.map((id) => `"${id}"`).join(', ')}`, { field: 'copyBehaviour' });
 }
 
 function validName(raw: string): string {

@@ -3,7 +3,7 @@ import { AttributeMappingInput, AttributeMappingType } from '../mappings/attribu
 import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
-import { ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload } from './connector.type';
+import { ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
 
 @Resolver(() => ConnectorType)
 export class ConnectorResolver {
@@ -32,6 +32,23 @@ export class ConnectorResolver {
   ): Promise<CreateConnectorPayload> {
     const { connector, token } = await services.connectors.create(request, { name: input.name });
     return { connector: ConnectorType.from(connector, config.publicUrl), token };
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => ConnectorType, { description: 'Changes a connector’s settings; those left out stay.' })
+  async updateConnector(
+    @Arg('id', () => ID, { description: 'The connector.' }) id: string,
+    @Arg('input', () => UpdateConnectorInput, { description: 'The settings to change.' }) input: UpdateConnectorInput,
+    @Ctx() { request, services, config }: GraphQLContext,
+  ): Promise<ConnectorType> {
+    const connector = await services.connectors.update(request, id, {
+      name: input.name ?? undefined,
+      enabled: input.enabled ?? undefined,
+      cleanupAction: input.cleanupAction ?? undefined,
+      logFreeMemory: input.logFreeMemory ?? undefined,
+      copyBehaviour: input.copyBehaviour ? { ...input.copyBehaviour } : undefined,
+    });
+    return ConnectorType.from(connector, config.publicUrl);
   }
 
   @Authorized('ADMIN')

@@ -1,5 +1,69 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import type { ConnectorEntity } from '../../db/entities/connector.entity';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import type { CleanupAction, ConnectorEntity, CopyBehaviour } from '../../db/entities/connector.entity';
+
+export enum CleanupActionEnum {
+  DISABLE = 'DISABLE',
+  DELETE = 'DELETE',
+  KEEP = 'KEEP',
+}
+registerEnumType(CleanupActionEnum, {
+  name: 'CleanupAction',
+  description: 'What happens to a user deleted in the IdP, in no required group, or dropped by a mapping: disable it (the default), delete it, or keep it as it is.',
+});
+
+@ObjectType('CopyBehaviour', { description: 'What a connector copies when it first creates a user whose userName exists in another directory.' })
+export class CopyBehaviourType {
+  @Field({ description: 'Whether copying happens at all.' })
+  enabled: boolean;
+
+  @Field(() => [ID], { description: 'The directories searched for the user, in this order.' })
+  sourceDirectoryIds: string[];
+
+  @Field({ description: 'Copy the user’s memberships.' })
+  memberships: boolean;
+
+  @Field({ description: 'Copy the user’s last login.' })
+  lastLogin: boolean;
+
+  @Field({ description: 'Copy the user’s properties.' })
+  properties: boolean;
+}
+
+@InputType({ description: 'Copy behaviour to save (the whole of it).' })
+export class CopyBehaviourInput {
+  @Field({ description: 'Whether copying happens at all.' })
+  enabled: boolean;
+
+  @Field(() => [ID], { description: 'The directories searched for the user, in this order.' })
+  sourceDirectoryIds: string[];
+
+  @Field({ description: 'Copy the user’s memberships.' })
+  memberships: boolean;
+
+  @Field({ description: 'Copy the user’s last login.' })
+  lastLogin: boolean;
+
+  @Field({ description: 'Copy the user’s properties.' })
+  properties: boolean;
+}
+
+@InputType({ description: 'Connector settings to change; each left out stays as it is.' })
+export class UpdateConnectorInput {
+  @Field({ nullable: true, description: 'A name for admins (1–255 characters).' })
+  name?: string;
+
+  @Field({ nullable: true, description: 'Whether the SCIM endpoint accepts requests.' })
+  enabled?: boolean;
+
+  @Field(() => CleanupActionEnum, { nullable: true, description: 'The cleanup action.' })
+  cleanupAction?: CleanupAction;
+
+  @Field({ nullable: true, description: 'Record heap, RSS and free memory in sync runs.' })
+  logFreeMemory?: boolean;
+
+  @Field(() => CopyBehaviourInput, { nullable: true, description: 'Copy behaviour.' })
+  copyBehaviour?: CopyBehaviour;
+}
 
 @ObjectType('Connector', { description: 'An identity provider’s way in: its SCIM endpoint and the settings that shape its directory.' })
 export class ConnectorType {
@@ -18,6 +82,18 @@ export class ConnectorType {
   @Field({ description: 'When the connector was created.' })
   createdAt: Date;
 
+  @Field(() => ID, { description: 'The id of the connector’s directory (for other connectors’ copy behaviour).' })
+  directoryId: string;
+
+  @Field(() => CleanupActionEnum, { description: 'The cleanup action.' })
+  cleanupAction: CleanupAction;
+
+  @Field({ description: 'Whether sync runs record memory figures.' })
+  logFreeMemory: boolean;
+
+  @Field(() => CopyBehaviourType, { description: 'Copy behaviour.' })
+  copyBehaviour: CopyBehaviour;
+
   static from(entity: ConnectorEntity, publicUrl: string): ConnectorType {
     return Object.assign(new ConnectorType(), {
       id: entity.id,
@@ -25,6 +101,10 @@ export class ConnectorType {
       scimBaseUrl: `${publicUrl}/scim/v2/${entity.id}`,
       enabled: entity.enabled,
       createdAt: entity.createdAt,
+      directoryId: entity.directoryId,
+      cleanupAction: entity.cleanupAction,
+      logFreeMemory: entity.logFreeMemory,
+      copyBehaviour: entity.copyBehaviour,
     });
   }
 }
