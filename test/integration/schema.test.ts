@@ -48,6 +48,8 @@ for (const kind of databaseKinds()) {
         cleanupAction: 'DISABLE',
         copyBehaviour: DEFAULT_COPY_BEHAVIOUR,
         logFreeMemory: false,
+        syncLeaseOwner: null,
+        syncLeaseUntil: null,
         createdAt: now,
         updatedAt: now,
       };

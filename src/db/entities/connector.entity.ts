@@ -49,6 +49,16 @@ export class ConnectorEntity {
   @Column({ type: 'boolean' })
   logFreeMemory: boolean;
 
+  /**
+   * The lease that lets one node at a time run this connector's full sync: the run holding it,
+   * and until when (renewed while the run goes on; a crashed node's lease simply runs out).
+   */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  syncLeaseOwner: string | null;
+
+  @TimeColumn({ nullable: true })
+  syncLeaseUntil: Date | null;
+
   @TimeColumn()
   createdAt: Date;
 

@@ -58,6 +58,8 @@ export class ConnectorService {
       cleanupAction: 'DISABLE',
       copyBehaviour: { ...DEFAULT_COPY_BEHAVIOUR },
       logFreeMemory: false,
+      syncLeaseOwner: null,
+      syncLeaseUntil: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -1,12 +1,15 @@
 import os from 'node:os';
 import type { DataSource } from 'typeorm';
 import { newId } from '../../db/columns';
+import { ConnectorEntity } from '../../db/entities/connector.entity';
+import { readTime, sqlTime } from '../../db/sql';
 import { MemoryFigures, SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
 import { SyncLogEntryEntity } from '../../db/entities/sync-log-entry.entity';
 import type { Transactions } from '../../db/transactions';
 import type { Logger } from '../../logger';
 import type { RequestContext } from '../context';
 import type { ConnectorService } from '../connectors/connector.service';
+import { DomainError } from '../errors';
 import { DirectorySyncService, SyncCounts, zeroCounts } from './directory-sync.service';
 
 function memoryNow(): MemoryFigures {
@@ -34,8 +37,15 @@ export class SyncRunService {
   async start(ctx: RequestContext, connectorId: string, dryRun: boolean): Promise<{ run: SyncRunEntity; finished: Promise<SyncRunEntity> }> {
     const connector = await this.connectors.get(ctx, connectorId);
     const now = new Date();
+    const id = newId();
+    // A full sync writes: one node at a time per connector. A second request joins the run going on.
+    if (!dryRun && !(await this.takeLease(connectorId, id, now))) {
+      const running = await this.runningFullSync(connectorId);
+      if (running) return { run: running, finished: this.whenFinished(running.id) };
+      throw new DomainError('CONFLICT', 'a full sync of this connector is starting on another node; try again in a moment');
+    }
     const run: SyncRunEntity = {
-      id: newId(),
+      id,
       connectorId,
       kind: dryRun ? 'PREVIEW' : ('FULL' satisfies SyncRunKind),
       status: 'RUNNING',
@@ -51,6 +61,46 @@ export class SyncRunService {
     // A run nobody waits for still has its failure logged.
     finished.catch((error: unknown) => this.log.error({ err: error, syncRunId: run.id }, 'could not record the end of a sync run'));
     return { run: { ...run }, finished };
+  }
+
+  /** Takes the connector's sync lease for run `owner` when nobody holds it, in one conditional UPDATE. */
+  private async takeLease(connectorId: string, owner: string, now: Date): Promise<boolean> {
+    const result = await this.transactions.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(ConnectorEntity)
+        .set({ syncLeaseOwner: owner, syncLeaseUntil: new Date(now.getTime() + SYNC_LEASE_MS) })
+        .where('id = :connectorId', { connectorId })
+        .andWhere('(syncLeaseUntil IS NULL OR syncLeaseUntil < :now)', { now: sqlTime(now) })
+        .execute(),
+    );
+    return result.affected === 1;
+  }
+
+  private async renewLease(connectorId: string, owner: string): Promise<boolean> {
+    const result = await this.transactions.run((manager) =>
+      manager.update(ConnectorEntity, { id: connectorId, syncLeaseOwner: owner }, { syncLeaseUntil: new Date(Date.now() + SYNC_LEASE_MS) }),
+    );
+    return result.affected === 1;
+  }
+
+  private async runningFullSync(connectorId: string): Promise<SyncRunEntity | null> {
+    const [connector] = await this.dataSource.query('SELECT syncLeaseOwner FROM connectors WHERE id = ?', [connectorId]);
+    return connector?.syncLeaseOwner ? this.dataSource.getRepository(SyncRunEntity).findOneBy({ id: connector.syncLeaseOwner }) : null;
+  }
+
+  /**
+   * Resolves with the run once it has ended, whichever node runs it; or as it stands when its
+   * lease has gone (its node died), since nobody will end it then.
+   */
+  private async whenFinished(id: string): Promise<SyncRunEntity> {
+    for (;;) {
+      const run = await this.dataSource.getRepository(SyncRunEntity).findOneByOrFail({ id });
+      if (run.status !== 'RUNNING') return run;
+      const [lease] = await this.dataSource.query('SELECT syncLeaseOwner, syncLeaseUntil FROM connectors WHERE id = ?', [run.connectorId]);
+      if (lease?.syncLeaseOwner !== id || readTime(lease.syncLeaseUntil).getTime() < Date.now()) return run;
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
   }
 
   async get(_ctx: RequestContext, id: string): Promise<SyncRunEntity | null> {
@@ -73,6 +123,7 @@ export class SyncRunService {
         dryRun,
         onBatch: async (progress) => {
           trackPeak();
+          if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost to another node');
           await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
         },
       });
@@ -98,6 +149,9 @@ export class SyncRunService {
     messages.push({ level: 'INFO', message: summary(counts, dryRun) });
     await this.transactions.run(async (manager) => {
       await manager.save(SyncRunEntity, finished);
+      if (!dryRun) {
+        await manager.update(ConnectorEntity, { id: run.connectorId, syncLeaseOwner: run.id }, { syncLeaseOwner: null, syncLeaseUntil: null });
+      }
       await manager.insert(
         SyncLogEntryEntity,
         messages.map((entry) => ({ syncRunId: run.id, at: finishedAt, level: entry.level, message: entry.message.slice(0, 1000), userName: null, details: null })),
@@ -106,6 +160,11 @@ export class SyncRunService {
     return finished;
   }
 }
+
+/** How long a lease lasts without renewal: a run renews it after every batch, far more often. */
+export const SYNC_LEASE_MS = 60_000;
+/** How often a caller waiting for another node's run looks at it. */
+const WAIT_POLL_MS = 200;
 
 function summary(counts: SyncCounts, dryRun: boolean): string {
   const verb = dryRun ? 'would have' : 'have been';
