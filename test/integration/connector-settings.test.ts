@@ -78,3 +78,49 @@ for (const kind of databaseKinds()) {
     }
   });
 }
+
+for (const kind of databaseKinds()) {
+  describe(`attribute mappings in a full sync on ${kind}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(kind);
+    });
+    after(() => server.close());
+
+    it('when mappings are set, then the directory users carry the mapped values, and a dropped user is not created', async () => {
+      const connector = await createConnector(server.url, 'mapped');
+      const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+      await scim(connector.baseUrl, connector.token, 'POST', '/Users', {
+        userName: 'Adele.Vance@Contoso.example',
+        name: { givenName: 'Adele', familyName: 'Vance' },
+        [enterprise]: { department: 'Retail' },
+      });
+      await scim(connector.baseUrl, connector.token, 'POST', '/Users', { userName: 'no.department@contoso.example' });
+      const mappings = [
+        { target: 'USER_NAME', source: '{userName}', transformations: [{ fn: 'stripDomain' }, { fn: 'lowercase' }] },
+        { target: 'DISPLAY_NAME', source: '{name.familyName}, {name.givenName}' },
+        {
+          target: 'PROPERTY',
+          property: 'costCenter',
+          source: `{${enterprise}:department}`,
+          transformations: [{ fn: 'map', args: { table: { retail: 'R-100' } } }],
+          onNoMatch: 'DROP_USER',
+        },
+      ];
+      const set = await graphql(server.url, TEST_ADMIN_TOKEN, 'mutation ($id: ID!, $m: [AttributeMappingInput!]!) { setAttributeMappings(connectorId: $id, mappings: $m) { id } }', {
+        id: connector.id,
+        m: mappings,
+      });
+      assert.equal(set.errors, undefined, JSON.stringify(set.errors));
+      const run = (await graphql(server.url, TEST_ADMIN_TOKEN, RUN, { id: connector.id })).data.runSync;
+      assert.equal(run.usersCreated, 1);
+      const rows = await server.dataSource.query(
+        'SELECT u.userName, u.displayName, u.properties FROM users u JOIN connectors c ON c.directoryId = u.directoryId WHERE c.id = ?',
+        [connector.id],
+      );
+      assert.equal(rows.length, 1);
+      const properties = typeof rows[0].properties === 'string' ? JSON.parse(rows[0].properties) : rows[0].properties;
+      assert.deepEqual([rows[0].userName, rows[0].displayName, properties], ['adele.vance', 'Vance, Adele', { costCenter: 'R-100' }]);
+    });
+  });
+}

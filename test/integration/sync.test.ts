@@ -119,7 +119,15 @@ for (const kind of databaseKinds()) {
     });
 
     it('when the IdP says a user is inactive, then the sync disables it with the IdP as the reason', async () => {
-      await send('PATCH', `/Users/${ids.bob}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+      await send('PATCH', `/Users/${ids.bob}`, {
+        schemas: [PATCH_OP],
+        Operations: [
+          { op: 'Replace', path: 'active', value: 'False' },
+          { op: 'Replace', path: 'displayName', value: 'Robert' },
+        ],
+      });
+      const preview = await run(true);
+      assert.deepEqual([preview.usersDisabled, preview.diff.disabled], [1, ['bob@contoso.example']]);
       await run();
       assert.deepEqual((await directory())['bob@contoso.example'].slice(0, 2), [false, 'IDP']);
     });

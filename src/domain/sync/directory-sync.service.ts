@@ -34,6 +34,7 @@ export function zeroCounts(): SyncCounts {
 /** A few examples of each kind of change, for a preview. */
 export interface SyncSamples {
   created: string[];
+  updated: string[];
   disabled: string[];
   enabled: string[];
   deleted: string[];
@@ -127,7 +128,7 @@ export class DirectorySyncService {
     options: { dryRun: boolean; onBatch?: (counts: SyncCounts) => Promise<void> | void },
   ): Promise<{ counts: SyncCounts; samples: SyncSamples }> {
     const counts = zeroCounts();
-    const samples: SyncSamples = { created: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
+    const samples: SyncSamples = { created: [], updated: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
     let after = '';
     for (;;) {
       const rows: Array<{ id: string; userNameKey: string }> = await this.dataSource.query(
@@ -387,6 +388,7 @@ function tally(decision: Decision, counts: SyncCounts, samples: SyncSamples): vo
       sample(samples.enabled, label);
     } else if (decision.attributes && changed(existing, decision.attributes, result)) {
       counts.usersUpdated += 1;
+      sample(samples.updated, label);
     }
   }
   counts.membershipsAdded += result.added.length;

@@ -66,7 +66,7 @@ export class SyncRunType {
 
   @Field(() => GraphQLJSONObject, {
     nullable: true,
-    description: 'For a preview: samples of each kind of change (created, disabled, enabled, deleted, membershipsAdded, membershipsRemoved, errors).',
+    description: 'For a preview: up to 10 samples of each kind of change (created, updated, disabled, enabled, deleted, membershipsAdded, membershipsRemoved, errors).',
   })
   diff: Record<string, unknown> | null;
 
