@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds } from '../support/databases';
 import { createConnector, scim } from '../support/scim-client';
-import { graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
+import { graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const RUN = `mutation ($id: ID!, $dryRun: Boolean) {
@@ -116,6 +116,35 @@ for (const kind of databaseKinds()) {
       const result = await run();
       assert.equal(result.usersDisabled, 1);
       assert.deepEqual((await directory())['alice@contoso.example'].slice(0, 2), [false, 'CLEANUP']);
+    });
+
+    it('when the runs are listed page by page, then they come newest first, each once, with their log', async () => {
+      const LIST = `query ($id: ID!, $after: String) {
+        connector(id: $id) { syncRuns(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id kind startedAt log(first: 1) { totalCount edges { node { level message } } } } } } }
+      }`;
+      const seen: Array<{ id: string; startedAt: string }> = [];
+      let after: string | null = null;
+      let total = 0;
+      for (let page = 0; page < 10; page += 1) {
+        const answer: GraphQLAnswer = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { id: connector.id, after });
+        assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+        const runs = answer.data.connector.syncRuns;
+        total = runs.totalCount;
+        for (const edge of runs.edges) {
+          seen.push(edge.node);
+          assert.equal(edge.node.log.totalCount, 1);
+          assert.match(edge.node.log.edges[0].node.message, /^users (would have|have been) created/);
+        }
+        if (!runs.pageInfo.hasNextPage) break;
+        after = runs.pageInfo.endCursor;
+      }
+      assert.ok(total >= 7, `the runs so far: ${total}`);
+      assert.equal(seen.length, total);
+      assert.equal(new Set(seen.map((run) => run.id)).size, total);
+      const times = seen.map((run) => Date.parse(run.startedAt));
+      assert.deepEqual(times, [...times].sort((a, b) => b - a));
+      const bad = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { id: connector.id, after: 'not-a-cursor' });
+      assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
     });
 
     it('when the IdP says a user is inactive, then the sync disables it with the IdP as the reason', async () => {

@@ -103,6 +103,36 @@ export class SyncRunService {
     }
   }
 
+  /** A connector's runs, newest first; `after` is the (startedAt, id) of the last run of the previous page. */
+  async list(
+    _ctx: RequestContext,
+    connectorId: string,
+    page: { first: number; after: { startedAt: Date; id: string } | null },
+  ): Promise<{ items: SyncRunEntity[]; total: number; hasNext: boolean }> {
+    const repository = this.dataSource.getRepository(SyncRunEntity);
+    const query = repository.createQueryBuilder('run').where('run.connectorId = :connectorId', { connectorId });
+    const total = await query.clone().getCount();
+    if (page.after) {
+      query.andWhere('(run.startedAt < :at OR (run.startedAt = :at AND run.id < :id))', { at: page.after.startedAt, id: page.after.id });
+    }
+    const rows = await query.orderBy('run.startedAt', 'DESC').addOrderBy('run.id', 'DESC').take(page.first + 1).getMany();
+    return { items: rows.slice(0, page.first), total, hasNext: rows.length > page.first };
+  }
+
+  /** A run's log lines, oldest first, after the line with id `afterId`. */
+  async logEntries(
+    _ctx: RequestContext,
+    syncRunId: string,
+    page: { first: number; afterId: number | null },
+  ): Promise<{ items: SyncLogEntryEntity[]; total: number; hasNext: boolean }> {
+    const repository = this.dataSource.getRepository(SyncLogEntryEntity);
+    const query = repository.createQueryBuilder('entry').where('entry.syncRunId = :syncRunId', { syncRunId });
+    const total = await query.clone().getCount();
+    if (page.afterId !== null) query.andWhere('entry.id > :afterId', { afterId: page.afterId });
+    const rows = await query.orderBy('entry.id', 'ASC').take(page.first + 1).getMany();
+    return { items: rows.slice(0, page.first), total, hasNext: rows.length > page.first };
+  }
+
   async get(_ctx: RequestContext, id: string): Promise<SyncRunEntity | null> {
     return this.dataSource.getRepository(SyncRunEntity).findOneBy({ id });
   }

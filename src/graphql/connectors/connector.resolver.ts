@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AttributeMappingInput, AttributeMappingType } from '../mappings/attribute-mapping.type';
+import { decodeCursor, encodeCursor, pageSize } from '../pagination';
 import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type';
+import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
 import { ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
@@ -117,5 +119,21 @@ export class ConnectorResolver {
     const connector = await services.connectors.get(request, connectorId);
     loaders.attributeMappings.clear(connectorId).prime(connectorId, saved);
     return ConnectorType.from(connector, config.publicUrl);
+  }
+
+  @FieldResolver(() => SyncRunConnection, { description: 'The connector’s sync runs, newest first.' })
+  async syncRuns(
+    @Root() connector: ConnectorType,
+    @Arg('first', () => Int, { nullable: true, description: 'Runs in the page (at most 200; default 50).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() { request, services }: GraphQLContext,
+  ): Promise<SyncRunConnection> {
+    const cursor = decodeCursor(after, 2);
+    const page = await services.syncRuns.list(request, connector.id, {
+      first: pageSize(first),
+      after: cursor ? { startedAt: new Date(cursor[0]), id: cursor[1] } : null,
+    });
+    const edges = page.items.map((run) => ({ node: SyncRunType.from(run), cursor: encodeCursor([run.startedAt.toISOString(), run.id]) }));
+    return { edges, totalCount: page.total, pageInfo: { hasNextPage: page.hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }

@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { decodeCursor, encodeCursor, pageSize } from '../pagination';
 import type { GraphQLContext } from '../context';
-import { SyncRunType } from './sync-run.type';
+import { SyncLogEntryConnection, SyncLogEntryType, SyncRunType } from './sync-run.type';
 
 @Resolver(() => SyncRunType)
 export class SyncRunResolver {
@@ -23,5 +24,22 @@ export class SyncRunResolver {
   async syncRun(@Arg('id', () => ID, { description: 'The run’s id.' }) id: string, @Ctx() { request, services }: GraphQLContext): Promise<SyncRunType | null> {
     const run = await services.syncRuns.get(request, id);
     return run && SyncRunType.from(run);
+  }
+
+  @FieldResolver(() => SyncLogEntryConnection, { description: 'The run’s log, oldest line first.' })
+  async log(
+    @Root() run: SyncRunType,
+    @Arg('first', () => Int, { nullable: true, description: 'Lines in the page (at most 200; default 50).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() { request, services }: GraphQLContext,
+  ): Promise<SyncLogEntryConnection> {
+    const cursor = decodeCursor(after, 1);
+    const afterId = cursor ? Number(cursor[0]) : null;
+    const page = await services.syncRuns.logEntries(request, run.id, { first: pageSize(first), afterId: Number.isInteger(afterId) ? afterId : null });
+    const edges = page.items.map((entry) => ({
+      node: Object.assign(new SyncLogEntryType(), { at: entry.at, level: entry.level, message: entry.message, userName: entry.userName }),
+      cursor: encodeCursor([String(entry.id)]),
+    }));
+    return { edges, totalCount: page.total, pageInfo: { hasNextPage: page.hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }

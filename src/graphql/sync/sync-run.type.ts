@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
+import { Connection } from '../pagination';
 
 export enum SyncRunKindEnum {
   FULL = 'FULL',
@@ -97,3 +98,23 @@ export class SyncRunType {
     });
   }
 }
+
+@ObjectType('SyncLogEntry', { description: 'One line of a sync run’s log.' })
+export class SyncLogEntryType {
+  @Field({ description: 'When it was written.' })
+  at: Date;
+
+  @Field({ description: 'INFO, WARN or ERROR.' })
+  level: string;
+
+  @Field({ description: 'What happened.' })
+  message: string;
+
+  @Field(() => String, { nullable: true, description: 'The user it is about, if any.' })
+  userName: string | null;
+}
+
+export const SyncRunConnection = Connection(SyncRunType, 'SyncRun');
+export type SyncRunConnection = InstanceType<typeof SyncRunConnection>;
+export const SyncLogEntryConnection = Connection(SyncLogEntryType, 'SyncLogEntry');
+export type SyncLogEntryConnection = InstanceType<typeof SyncLogEntryConnection>;

@@ -1,0 +1,62 @@
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { DomainError } from '../domain/errors';
+
+/** The most items one page may hold. */
+export const MAX_PAGE = 200;
+
+@ObjectType('PageInfo', { description: 'Where a page stands in its list (Relay).' })
+export class PageInfo {
+  @Field({ description: 'Whether items follow this page.' })
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the last item; pass it as `after` for the next page.' })
+  endCursor: string | null;
+}
+
+/** A Relay connection type for `node`: edges with cursors, pageInfo and totalCount. */
+export function Connection<T extends object>(node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`, { description: `One ${name} with its cursor.` })
+  class Edge {
+    @Field(() => node, { description: 'The item.' })
+    node: T;
+
+    @Field({ description: 'Where the item stands, for `after`.' })
+    cursor: string;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items.` })
+  class Page {
+    @Field(() => [Edge], { description: 'The items of this page, with their cursors.' })
+    edges: Edge[];
+
+    @Field(() => PageInfo, { description: 'Whether more follow.' })
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'How many items the whole list holds.' })
+    totalCount: number;
+  }
+  return Page;
+}
+
+export function pageSize(first: number | null | undefined, fallback = 50): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) {
+    throw new DomainError('INVALID_INPUT', `first must be a whole number from 0 to ${MAX_PAGE}`, { field: 'first' });
+  }
+  return size;
+}
+
+export function encodeCursor(parts: string[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined, length: number): string[] | null {
+  if (cursor === null || cursor === undefined) return null;
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === length && parts.every((part) => typeof part === 'string')) return parts;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
+}
