@@ -187,7 +187,8 @@ function parseTemplate(source: string, reader: PathReader): CompiledMapping['par
 function interpolate(parts: CompiledMapping['parts'], resource: Record<string, unknown>, reader: PathReader): MappedValue | undefined {
   const values = parts.map((part) => ('text' in part ? part.text : toValue(reader.read(resource, part.path))));
   if (values.length === 1) return values[0];
-  if (parts.every((part) => 'path' in part) && values.every((value) => value === undefined)) return undefined;
+  // Literal text around paths that are all missing is not a value: `{a}, {b}` with neither gives nothing.
+  if (parts.some((part) => 'path' in part) && parts.every((part, index) => 'text' in part || values[index] === undefined)) return undefined;
   return bounded(values.map((value) => (value === undefined ? '' : Array.isArray(value) ? value.join(' ') : value)).join(''));
 }
 

@@ -163,15 +163,61 @@ export class DirectorySyncService {
     counts: SyncCounts,
     samples: SyncSamples,
   ): Promise<void> {
-    const decide = async (manager: EntityManager) => {
-      const decisions = await this.decide(manager, plan, idpUserIds, orphanUserIds);
-      for (const decision of decisions) {
-        tally(decision, counts, samples);
-        if (!dryRun) await this.apply(manager, plan, decision, counts, samples);
+    if (dryRun) await this.reconcileIn(this.dataSource.manager, plan, idpUserIds, orphanUserIds, false, counts, samples);
+    else await this.transactions.run((manager) => this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, true, counts, samples));
+  }
+
+  private async reconcileIn(
+    manager: EntityManager,
+    plan: ConnectorPlan,
+    idpUserIds: string[],
+    orphanUserIds: string[],
+    write: boolean,
+    counts: SyncCounts,
+    samples: SyncSamples,
+  ): Promise<void> {
+    const decisions = await this.decide(manager, plan, idpUserIds, orphanUserIds);
+    for (const decision of decisions) tally(decision, counts, samples);
+    if (write) await this.applyAll(manager, plan, decisions, counts, samples);
+  }
+
+  /**
+   * Writes a batch's decisions: each user row on its own (a create may clash with a userName
+   * taken in the directory), the memberships of the whole batch together, so that a member
+   * change of many users costs a few statements, not a few per user.
+   */
+  private async applyAll(manager: EntityManager, plan: ConnectorPlan, decisions: Decision[], counts: SyncCounts, samples: SyncSamples): Promise<void> {
+    const added: Array<{ userId: string; membership: Membership }> = [];
+    const removed: Array<{ userId: string; group: string }> = [];
+    for (const decision of decisions) {
+      const userId = await this.applyUser(manager, plan, decision, counts, samples);
+      if (!userId) continue;
+      for (const membership of decision.result.added) added.push({ userId, membership });
+      for (const membership of decision.result.removed) removed.push({ userId, group: membership.group });
+    }
+    if (removed.length > 0) {
+      const groupIds = await this.groupIds(manager, removed.map((item) => item.group));
+      const byGroup = new Map<string, string[]>();
+      for (const item of removed) {
+        const groupId = groupIds.get(caseKey(item.group));
+        if (groupId) byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), item.userId]);
       }
-    };
-    if (dryRun) await decide(this.dataSource.manager);
-    else await this.transactions.run(decide);
+      for (const [groupId, userIds] of byGroup) {
+        for (const batch of chunks(userIds)) {
+          await manager.query(`DELETE FROM memberships WHERE groupId = ? AND userId IN (${placeholders(batch.length)})`, [groupId, ...batch]);
+        }
+      }
+    }
+    if (added.length > 0) {
+      const groupIds = await this.ensureGroups(manager, added.map((item) => item.membership));
+      const now = sqlTime(new Date());
+      for (const batch of chunks(added)) {
+        await manager.query(
+          `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          batch.flatMap((item) => [item.userId, groupIds.get(caseKey(item.membership.group)), item.membership.managedBy, now]),
+        );
+      }
+    }
   }
 
   private async decide(manager: EntityManager, plan: ConnectorPlan, idpUserIds: string[], orphanUserIds: string[]): Promise<Decision[]> {
@@ -226,13 +272,14 @@ export class DirectorySyncService {
     return memberships;
   }
 
-  private async apply(manager: EntityManager, plan: ConnectorPlan, decision: Decision, counts: SyncCounts, samples: SyncSamples): Promise<void> {
+  /** Writes one user's row; answers its id, or null when it is gone, was not created, or could not be written. */
+  private async applyUser(manager: EntityManager, plan: ConnectorPlan, decision: Decision, counts: SyncCounts, samples: SyncSamples): Promise<string | null> {
     const { result, existing } = decision;
     const now = sqlTime(new Date());
-    if (result.user === 'NONE') return;
+    if (result.user === 'NONE') return null;
     if (result.user === 'DELETE') {
       await manager.query('DELETE FROM users WHERE id = ?', [existing!.id]);
-      return;
+      return null;
     }
     let userId = existing?.id;
     const attributes = decision.attributes;
@@ -285,41 +332,40 @@ export class DirectorySyncService {
       counts.errors += 1;
       if (samples.errors.length < SAMPLES_PER_KIND) samples.errors.push(`${decision.label}: userName ${attributes?.userName} is taken in this directory`);
       if (!existing) counts.usersCreated -= 1;
-      return;
+      return null;
     }
-    for (const removed of chunks(result.removed)) {
-      await manager.query(
-        `DELETE FROM memberships WHERE userId = ? AND groupId IN (SELECT id FROM \`groups\` WHERE nameKey IN (${placeholders(removed.length)}))`,
-        [userId, ...removed.map((membership) => caseKey(membership.group))],
-      );
+    return userId!;
+  }
+
+  /** The ids of the groups named (by their case keys). */
+  private async groupIds(manager: EntityManager, names: string[]): Promise<Map<string, string>> {
+    const keys = [...new Set(names.map(caseKey))];
+    const ids = new Map<string, string>();
+    for (const batch of chunks(keys)) {
+      const rows: Array<{ id: string; nameKey: string }> = await manager.query(`SELECT id, nameKey FROM \`groups\` WHERE nameKey IN (${placeholders(batch.length)})`, batch);
+      for (const row of rows) ids.set(row.nameKey, row.id);
     }
-    if (result.added.length > 0) {
-      const groupIds = await this.ensureGroups(manager, result.added);
-      await manager.query(
-        `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${result.added.map(() => '(?, ?, ?, ?)').join(', ')}`,
-        result.added.flatMap((membership) => [userId, groupIds.get(caseKey(membership.group)), membership.managedBy, now]),
-      );
-    }
+    return ids;
   }
 
   /** The ids of the groups named, created (origin IdP or policy) when missing. */
   private async ensureGroups(manager: EntityManager, memberships: Membership[]): Promise<Map<string, string>> {
-    const keys = [...new Set(memberships.map((membership) => caseKey(membership.group)))];
-    const read = async () =>
-      new Map(
-        (
-          (await manager.query(`SELECT id, nameKey FROM \`groups\` WHERE nameKey IN (${placeholders(keys.length)})`, keys)) as Array<{ id: string; nameKey: string }>
-        ).map((row) => [row.nameKey, row.id]),
-      );
+    const read = () => this.groupIds(manager, memberships.map((membership) => membership.group));
     const found = await read();
-    const missing = memberships.filter((membership, index, all) => !found.has(caseKey(membership.group)) && all.findIndex((other) => caseKey(other.group) === caseKey(membership.group)) === index);
-    if (missing.length === 0) return found;
+    const missing = new Map<string, Membership>();
+    for (const membership of memberships) {
+      const key = caseKey(membership.group);
+      if (!found.has(key) && !missing.has(key)) missing.set(key, membership);
+    }
+    if (missing.size === 0) return found;
     const now = sqlTime(new Date());
     // INSERT IGNORE: another sync may create the same group at the same moment; both then read its id.
-    await manager.query(
-      `${insertIgnore(this.dataSource.options.type)} INTO \`groups\` (id, name, nameKey, origin, createdAt, updatedAt) VALUES ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      missing.flatMap((membership) => [newId(), membership.group, caseKey(membership.group), membership.managedBy === 'POLICY' ? 'POLICY' : 'IDP', now, now]),
-    );
+    for (const batch of chunks([...missing.values()])) {
+      await manager.query(
+        `${insertIgnore(this.dataSource.options.type)} INTO \`groups\` (id, name, nameKey, origin, createdAt, updatedAt) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        batch.flatMap((membership) => [newId(), membership.group, caseKey(membership.group), membership.managedBy === 'POLICY' ? 'POLICY' : 'IDP', now, now]),
+      );
+    }
     return read();
   }
 }

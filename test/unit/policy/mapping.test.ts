@@ -43,6 +43,8 @@ describe('attribute mapping: sources', () => {
     ['literal {{braces}}', 'literal {braces}'],
     ['{nickName}', undefined],
     ['{nickName}{title2}', undefined],
+    ['{nickName}, {title2}', undefined],
+    ['{nickName}, {name.givenName}', ', Adele'],
   ];
   for (const [source, expected] of table) {
     it(`when the source is ${source}, then it reads ${JSON.stringify(expected)}`, () => {
