@@ -11,26 +11,10 @@ registerEnumType(CleanupActionEnum, {
   description: 'What happens to a user deleted in the IdP, in no required group, or dropped by a mapping: disable it (the default), delete it, or keep it as it is.',
 });
 
+/** One class for the output and the input: copy behaviour is read and saved whole. */
 @ObjectType('CopyBehaviour', { description: 'What a connector copies when it first creates a user whose userName exists in another directory.' })
+@InputType('CopyBehaviourInput', { description: 'Copy behaviour to save (the whole of it).' })
 export class CopyBehaviourType {
-  @Field({ description: 'Whether copying happens at all.' })
-  enabled: boolean;
-
-  @Field(() => [ID], { description: 'The directories searched for the user, in this order.' })
-  sourceDirectoryIds: string[];
-
-  @Field({ description: 'Copy the user’s memberships.' })
-  memberships: boolean;
-
-  @Field({ description: 'Copy the user’s last login.' })
-  lastLogin: boolean;
-
-  @Field({ description: 'Copy the user’s properties.' })
-  properties: boolean;
-}
-
-@InputType({ description: 'Copy behaviour to save (the whole of it).' })
-export class CopyBehaviourInput {
   @Field({ description: 'Whether copying happens at all.' })
   enabled: boolean;
 
@@ -61,7 +45,7 @@ export class UpdateConnectorInput {
   @Field({ nullable: true, description: 'Record heap, RSS and free memory in sync runs.' })
   logFreeMemory?: boolean;
 
-  @Field(() => CopyBehaviourInput, { nullable: true, description: 'Copy behaviour.' })
+  @Field(() => CopyBehaviourType, { nullable: true, description: 'Copy behaviour.' })
   copyBehaviour?: CopyBehaviour;
 }
 
