@@ -3,6 +3,7 @@
  * tenant. Every request body is built before its phase's clock starts.
  */
 import type { ScimClient, ScimResponse } from './http-client';
+import { formatFlat } from './report';
 import {
   addMembersBody,
   createGroupBody,
@@ -185,9 +186,10 @@ export class Workload {
     await send(recorder);
     const result = recorder.finish(note);
     if (this.rss) result.peakRssMb = this.rss.takePhasePeakMb();
+    const rss = result.peakRssMb === undefined ? '' : `, server RSS up to ${result.peakRssMb.toFixed(0)} MB`;
     this.progress(
       `${name}: ${result.requests} requests in ${result.seconds.toFixed(1)} s (${result.requestsPerSecond.toFixed(0)}/s, ` +
-        `p99 ${result.p99Ms.toFixed(1)} ms), ${result.errors} errors`,
+        `p99 ${result.p99Ms.toFixed(1)} ms), ${result.errors} errors${rss}`,
     );
     return result;
   }
@@ -330,6 +332,7 @@ export class Workload {
       bigGroupP50Ms,
       ratio: smallGroupP50Ms > 0 ? bigGroupP50Ms / smallGroupP50Ms : 0,
     };
+    this.progress(formatFlat(this.flat));
     return [setup, measure];
   }
 

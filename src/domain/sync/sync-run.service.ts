@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../../db/columns';
 import { ConnectorEntity } from '../../db/entities/connector.entity';
 import { readTime, sqlTime } from '../../db/sql';
@@ -34,18 +34,16 @@ export class SyncRunService {
    * Starts a full sync (or, with dryRun, a preview that writes nothing but its run) and answers
    * its run at once; `finished` resolves when the run has ended.
    */
-  async start(ctx: RequestContext, connectorId: string, dryRun: boolean): Promise<{ run: SyncRunEntity; finished: Promise<SyncRunEntity> }> {
+  async start(
+    ctx: RequestContext,
+    connectorId: string,
+    dryRun: boolean,
+    retried = false,
+  ): Promise<{ run: SyncRunEntity; finished: Promise<SyncRunEntity> }> {
     const connector = await this.connectors.get(ctx, connectorId);
     const now = new Date();
-    const id = newId();
-    // A full sync writes: one node at a time per connector. A second request joins the run going on.
-    if (!dryRun && !(await this.takeLease(connectorId, id, now))) {
-      const running = await this.runningFullSync(connectorId);
-      if (running) return { run: running, finished: this.whenFinished(running.id) };
-      throw new DomainError('CONFLICT', 'a full sync of this connector is starting on another node; try again in a moment');
-    }
     const run: SyncRunEntity = {
-      id,
+      id: newId(),
       connectorId,
       kind: dryRun ? 'PREVIEW' : ('FULL' satisfies SyncRunKind),
       status: 'RUNNING',
@@ -56,7 +54,20 @@ export class SyncRunService {
       memory: connector.logFreeMemory ? { start: memoryNow() } : null,
       diff: null,
     };
-    await this.transactions.run((manager) => manager.insert(SyncRunEntity, run));
+    // A full sync writes: one node at a time per connector. The lease and the run row are written
+    // together, so that whoever finds the lease taken also finds the run to join.
+    const started = await this.transactions.run(async (manager) => {
+      if (!dryRun && !(await this.takeLease(manager, connectorId, run.id, now))) return false;
+      await manager.insert(SyncRunEntity, run);
+      return true;
+    });
+    if (!started) {
+      const running = await this.runningFullSync(connectorId);
+      if (running) return { run: running, finished: this.whenFinished(running.id) };
+      // The run holding the lease ended in between: the lease is free again.
+      if (!retried) return this.start(ctx, connectorId, dryRun, true);
+      throw new DomainError('CONFLICT', 'full syncs of this connector keep starting on other nodes; try again in a moment');
+    }
     const finished = this.execute(ctx, run, dryRun);
     // A run nobody waits for still has its failure logged.
     finished.catch((error: unknown) => this.log.error({ err: error, syncRunId: run.id }, 'could not record the end of a sync run'));
@@ -64,16 +75,14 @@ export class SyncRunService {
   }
 
   /** Takes the connector's sync lease for run `owner` when nobody holds it, in one conditional UPDATE. */
-  private async takeLease(connectorId: string, owner: string, now: Date): Promise<boolean> {
-    const result = await this.transactions.run((manager) =>
-      manager
-        .createQueryBuilder()
-        .update(ConnectorEntity)
-        .set({ syncLeaseOwner: owner, syncLeaseUntil: new Date(now.getTime() + SYNC_LEASE_MS) })
-        .where('id = :connectorId', { connectorId })
-        .andWhere('(syncLeaseUntil IS NULL OR syncLeaseUntil < :now)', { now: sqlTime(now) })
-        .execute(),
-    );
+  private async takeLease(manager: EntityManager, connectorId: string, owner: string, now: Date): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(ConnectorEntity)
+      .set({ syncLeaseOwner: owner, syncLeaseUntil: new Date(now.getTime() + SYNC_LEASE_MS) })
+      .where('id = :connectorId', { connectorId })
+      .andWhere('(syncLeaseUntil IS NULL OR syncLeaseUntil < :now)', { now: sqlTime(now) })
+      .execute();
     return result.affected === 1;
   }
 
