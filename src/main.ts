@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`${banner.join('\n')}\n\n`);
+  // A full sync cut short when this or another node last stopped is made up for now.
+  void services.syncRuns.startDue();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -5,7 +5,13 @@ const DEADLOCK_RETRIES = 3;
 /** The most SQLite transactions committed together. */
 const MAX_GROUP = 64;
 
-type Work<T> = (manager: EntityManager) => Promise<T>;
+/** What a transaction's work may ask of the transaction besides its statements. */
+export interface TransactionScope {
+  /** Runs `effect` once the transaction has committed; never when it rolls back. */
+  afterCommit(effect: () => void): void;
+}
+
+type Work<T> = (manager: EntityManager, scope: TransactionScope) => Promise<T>;
 
 interface Queued {
   work: Work<unknown>;
@@ -54,15 +60,16 @@ export class Transactions {
 
   private async commitGroup(group: Queued[]): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Array<{ ok: true; value: unknown; effects: Array<() => void> } | { ok: false; error: unknown }> = [];
     try {
       await runner.startTransaction();
       for (const item of group) {
         await runner.startTransaction();
+        const effects: Array<() => void> = [];
         try {
-          const value = await item.work(runner.manager);
+          const value = await item.work(runner.manager, { afterCommit: (effect) => effects.push(effect) });
           await runner.commitTransaction();
-          outcomes.push({ ok: true, value });
+          outcomes.push({ ok: true, value, effects });
         } catch (error) {
           await runner.rollbackTransaction();
           outcomes.push({ ok: false, error });
@@ -79,18 +86,37 @@ export class Transactions {
     }
     group.forEach((item, index) => {
       const outcome = outcomes[index];
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+      if (outcome.ok) {
+        runEffects(outcome.effects);
+        item.resolve(outcome.value);
+      } else {
+        item.reject(outcome.error);
+      }
     });
   }
 
   private async withDeadlockRetry<T>(work: Work<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
+      // An attempt rolled back for a deadlock leaves its effects behind with it.
+      const effects: Array<() => void> = [];
       try {
-        return await this.dataSource.transaction(work);
+        const value = await this.dataSource.transaction((manager) => work(manager, { afterCommit: (effect) => effects.push(effect) }));
+        runEffects(effects);
+        return value;
       } catch (error) {
         if (attempt > DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
       }
+    }
+  }
+}
+
+/** Effects are bookkeeping (counters, caches): one that throws must not turn a committed write into a failure. */
+function runEffects(effects: Array<() => void>): void {
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch (error) {
+      process.emitWarning(`an after-commit effect failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

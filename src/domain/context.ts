@@ -11,6 +11,9 @@ export interface RequestContext {
   actor: Actor;
 }
 
+/** The server acting on its own account: a full sync it found due, for one. */
+export const SYSTEM_CONTEXT: RequestContext = { requestId: 'system', actor: { kind: 'admin', tokenId: null, name: 'system', role: 'ADMIN' } };
+
 export function actorName(actor: Actor): string {
   return actor.kind === 'admin' ? actor.name : `connector:${actor.connectorId}`;
 }

@@ -6,12 +6,14 @@ import type { PathReader } from '../policy/mapping';
 import { AdminTokenService } from './admin/admin-token.service';
 import { AuditService } from './audit/audit.service';
 import { ConnectorService } from './connectors/connector.service';
+import { SettingsChanges } from './connectors/settings-changes';
 import { IdpGroupService } from './idp/idp-group.service';
 import { IdpUserService } from './idp/idp-user.service';
 import { ProvisioningLog } from './idp/provisioning-log';
 import { AttributeMappingService } from './mappings/attribute-mapping.service';
 import { GroupPolicyService } from './policies/group-policy.service';
 import { DirectorySyncService } from './sync/directory-sync.service';
+import { SyncCycles } from './sync/sync-cycles';
 import { SyncRunService } from './sync/sync-run.service';
 
 /** Every domain service, made once per process and shared by both fronts. */
@@ -26,6 +28,7 @@ export interface Services {
   groupPolicies: GroupPolicyService;
   attributeMappings: AttributeMappingService;
   syncRuns: SyncRunService;
+  syncCycles: SyncCycles;
   provisioningLog: ProvisioningLog;
   /** Writes what is buffered; call before closing the database. */
   close(): Promise<void>;
@@ -34,28 +37,38 @@ export interface Services {
 /** What the services need from outside the domain: the operator's settings, and how to read SCIM paths. */
 export interface ServiceSettings extends Pick<Config, 'adminToken'> {
   pathReader: PathReader;
+  /** How long SCIM traffic may pause before its incremental cycle ends (tests shorten it). */
+  cycleGapMs?: number;
 }
 
 export function createServices(dataSource: DataSource, settings: ServiceSettings, log: Logger): Services {
   const transactions = new Transactions(dataSource);
   const audit = new AuditService();
   const provisioningLog = new ProvisioningLog(dataSource, transactions, log);
-  const connectors = new ConnectorService(dataSource, transactions, audit);
-  const groupPolicies = new GroupPolicyService(dataSource, transactions, audit);
-  const attributeMappings = new AttributeMappingService(dataSource, transactions, audit, settings.pathReader);
-  const directorySync = new DirectorySyncService(dataSource, transactions, groupPolicies, attributeMappings, settings.pathReader);
+  const settingsChanges = new SettingsChanges();
+  const connectors = new ConnectorService(dataSource, transactions, audit, settingsChanges);
+  const groupPolicies = new GroupPolicyService(dataSource, transactions, audit, settingsChanges);
+  const attributeMappings = new AttributeMappingService(dataSource, transactions, audit, settings.pathReader, settingsChanges);
+  const syncCycles = new SyncCycles(dataSource, transactions, log, settings.cycleGapMs);
+  const directorySync = new DirectorySyncService(dataSource, transactions, groupPolicies, attributeMappings, settings.pathReader, syncCycles);
+  const syncRuns = new SyncRunService(dataSource, transactions, connectors, directorySync, settingsChanges, log);
   return {
     dataSource,
     transactions,
     audit,
     adminTokens: new AdminTokenService(dataSource, transactions, settings.adminToken),
     connectors,
-    idpUsers: new IdpUserService(dataSource, transactions),
-    idpGroups: new IdpGroupService(dataSource, transactions),
+    idpUsers: new IdpUserService(dataSource, transactions, directorySync),
+    idpGroups: new IdpGroupService(dataSource, transactions, directorySync),
     groupPolicies,
     attributeMappings,
-    syncRuns: new SyncRunService(dataSource, transactions, connectors, directorySync, log),
+    syncRuns,
+    syncCycles,
     provisioningLog,
-    close: () => provisioningLog.close(),
+    close: async () => {
+      await syncRuns.close();
+      await provisioningLog.close();
+      await syncCycles.close();
+    },
   };
 }

@@ -50,6 +50,18 @@ const key = (group: string) => group.toLowerCase();
 const matchesAny = (patterns: GroupPattern[], group: string) => patterns.some((pattern) => pattern.matches(group));
 
 /**
+ * Whether a change to the IdP's group `group` can change any user's directory state: a group that
+ * only/never assign filter out, and that no required pattern names, never counts.
+ */
+export function groupMatters(policy: CompiledPolicy, group: string): boolean {
+  return assignable(policy, group) || matchesAny(policy.required, group);
+}
+
+function assignable(policy: CompiledPolicy, group: string): boolean {
+  return (policy.onlyAssign.length === 0 || matchesAny(policy.onlyAssign, group)) && !matchesAny(policy.neverAssign, group);
+}
+
+/**
  * The directory state one user should have, from what the IdP said, the connector's settings and
  * the user's current state: a pure function (DESIGN.md "The rules"), so that a sync, the SCIM
  * path and a preview all decide alike.
@@ -72,9 +84,7 @@ export function reconcile(
   if (cleanup) return applyCleanup(cleanup, current, cleanupAction);
   const side = idp!;
 
-  const assigned = side.groups
-    .filter((group) => policy.onlyAssign.length === 0 || matchesAny(policy.onlyAssign, group))
-    .filter((group) => !matchesAny(policy.neverAssign, group));
+  const assigned = side.groups.filter((group) => assignable(policy, group));
   const desired = new Map<string, Membership>();
   for (const group of assigned) desired.set(key(group), { group, managedBy: 'IDP' });
   for (const group of policy.alwaysAssign) if (!desired.has(key(group))) desired.set(key(group), { group, managedBy: 'POLICY' });

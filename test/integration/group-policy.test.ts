@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AuditEventEntity, PolicyRuleEntity } from '../../src/db/entities';
 import { databaseKinds } from '../support/databases';
 import { createConnector } from '../support/scim-client';
-import { graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
+import { fullSyncsSettled, graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 import { StatementLog } from '../support/statement-log';
 
 const UPDATE = `mutation ($id: ID!, $input: GroupPolicyInput!) {
@@ -76,6 +76,8 @@ for (const kind of databaseKinds()) {
       for (let index = 0; index < 3; index += 1) {
         const { id } = await createConnector(server.url, `many-${index}`);
         await graphql(server.url, TEST_ADMIN_TOKEN, UPDATE, { id, input: { alwaysAssign: [`group-${index}`] } });
+        // The full sync the change starts reads the policy too.
+        await fullSyncsSettled(server, id);
       }
       let answer: GraphQLAnswer | undefined;
       const statements = await log.during(async () => {

@@ -48,6 +48,8 @@ for (const kind of databaseKinds()) {
         cleanupAction: 'DISABLE',
         copyBehaviour: DEFAULT_COPY_BEHAVIOUR,
         logFreeMemory: false,
+        settingsVersion: 0,
+        syncedSettingsVersion: 0,
         syncLeaseOwner: null,
         syncLeaseUntil: null,
         createdAt: now,

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseKinds } from '../support/databases';
 import { createConnector, scim } from '../support/scim-client';
-import { graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
+import { fullSyncsSettled, graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const RUN = `mutation ($id: ID!, $dryRun: Boolean) {
-  runSync(connectorId: $id, dryRun: $dryRun, wait: true) {
-    kind status usersCreated usersUpdated usersDisabled usersEnabled usersDeleted membershipsAdded membershipsRemoved errors diff
-  }
-}`;
+const COUNTS = 'kind status usersCreated usersUpdated usersDisabled usersEnabled usersDeleted membershipsAdded membershipsRemoved errors';
+const RUN = `mutation ($id: ID!, $dryRun: Boolean) { runSync(connectorId: $id, dryRun: $dryRun, wait: true) { ${COUNTS} diff } }`;
+const RUNS = `query ($id: ID!) { connector(id: $id) { syncRuns(first: 50) { edges { node { id ${COUNTS} } } } } }`;
+const POLICY = `mutation ($id: ID!, $input: GroupPolicyInput!) { updateGroupPolicy(connectorId: $id, input: $input) { id } }`;
 
 for (const kind of databaseKinds()) {
-  describe(`full sync on ${kind}`, () => {
+  describe(`the directory following the IdP on ${kind}`, () => {
     let server: TestServer;
     let connector: { id: string; baseUrl: string; token: string };
     const ids: Record<string, string> = {};
@@ -22,6 +22,12 @@ for (const kind of databaseKinds()) {
       assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
       return answer.data.runSync;
     };
+    const runs = async (): Promise<Array<Record<string, any>>> => {
+      const answer = await graphql(server.url, TEST_ADMIN_TOKEN, RUNS, { id: connector.id });
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      return answer.data.connector.syncRuns.edges.map((edge: { node: unknown }) => edge.node);
+    };
+    const settled = () => fullSyncsSettled(server, connector.id);
     /** The directory as the application sees it: userName → [active, disabledReason, groups]. */
     const directory = async () => {
       const users: Array<{ id: string; userName: string; active: unknown; disabledReason: string | null }> = await server.dataSource.query(
@@ -34,7 +40,7 @@ for (const kind of databaseKinds()) {
           'SELECT g.name FROM memberships m JOIN `groups` g ON g.id = m.groupId WHERE m.userId = ? ORDER BY g.name',
           [user.id],
         );
-        result[user.userName] = [Boolean(Number(user.active)), user.disabledReason, groups.map((group) => group.name)];
+        result[user.userName.split('@')[0]] = [Boolean(Number(user.active)), user.disabledReason, groups.map((group) => group.name)];
       }
       return result;
     };
@@ -53,50 +59,69 @@ for (const kind of databaseKinds()) {
       await member('sales', 'Add', 'alice');
       await member('jira-users', 'Add', 'bob');
       await member('confluence-users', 'Add', 'carol');
-      const policy = await graphql(
-        server.url,
-        TEST_ADMIN_TOKEN,
-        'mutation ($id: ID!) { updateGroupPolicy(connectorId: $id, input: { alwaysAssign: ["everyone"], onlyAssign: ["jira-.*", "sales"], neverAssign: ["sales"], required: ["jira-.*"] }) { id } }',
-        { id: connector.id },
-      );
-      assert.equal(policy.errors, undefined, JSON.stringify(policy.errors));
     });
     after(() => server.close());
 
-    it('when a preview runs, then it counts the changes, shows samples and writes nothing', async () => {
-      const preview = await run(true);
+    it('when SCIM writes, then the directory follows before each answer, and the traffic is counted as an incremental run', async () => {
+      assert.deepEqual(await directory(), {
+        alice: [true, null, ['jira-users', 'sales']],
+        bob: [true, null, ['jira-users']],
+        carol: [true, null, ['confluence-users']],
+      });
+      await server.services.syncCycles.flush();
+      const cycles = (await runs()).filter((entry) => entry.kind === 'INCREMENTAL');
       assert.deepEqual(
-        [preview.kind, preview.status, preview.usersCreated, preview.membershipsAdded, preview.errors],
-        ['PREVIEW', 'SUCCEEDED', 2, 4, 0],
+        cycles.map((cycle) => [cycle.status, cycle.usersCreated, cycle.membershipsAdded]),
+        [['RUNNING', 3, 4]],
       );
-      assert.deepEqual(preview.diff.created.sort(), ['alice@contoso.example', 'bob@contoso.example']);
-      assert.ok(preview.diff.membershipsAdded.includes('alice@contoso.example → everyone'));
-      assert.deepEqual(await directory(), {});
     });
 
-    it('when a full sync runs, then the directory follows the policy; run again, it changes nothing', async () => {
-      const first = await run();
-      assert.deepEqual([first.kind, first.status, first.usersCreated, first.membershipsAdded], ['FULL', 'SUCCEEDED', 2, 4]);
-      assert.deepEqual(await directory(), {
-        'alice@contoso.example': [true, null, ['everyone', 'jira-users']],
-        'bob@contoso.example': [true, null, ['everyone', 'jira-users']],
+    it('when the group policy changes, then a full sync applies it', async () => {
+      const changed = await graphql(server.url, TEST_ADMIN_TOKEN, POLICY, {
+        id: connector.id,
+        input: { alwaysAssign: ['everyone'], onlyAssign: ['jira-.*', 'sales'], neverAssign: ['sales'], required: ['jira-.*'] },
       });
-      const second = await run();
+      assert.equal(changed.errors, undefined, JSON.stringify(changed.errors));
+      await settled();
+      const [full] = (await runs()).filter((entry) => entry.kind === 'FULL');
       assert.deepEqual(
-        [second.usersCreated, second.usersUpdated, second.usersDisabled, second.usersEnabled, second.membershipsAdded, second.membershipsRemoved],
+        [full.status, full.usersCreated, full.usersDisabled, full.membershipsAdded, full.membershipsRemoved],
+        ['SUCCEEDED', 0, 1, 2, 1],
+      );
+      assert.deepEqual(await directory(), {
+        alice: [true, null, ['everyone', 'jira-users']],
+        bob: [true, null, ['everyone', 'jira-users']],
+        // Cleanup leaves the memberships of a user it disables, for when the user comes back.
+        carol: [false, 'CLEANUP', ['confluence-users']],
+      });
+    });
+
+    it('when a preview runs, then it counts the drift, shows samples and writes nothing; the full sync then mends it', async () => {
+      await server.dataSource.query("DELETE FROM memberships WHERE userId = (SELECT id FROM users WHERE userNameKey = 'bob@contoso.example') AND groupId = (SELECT id FROM `groups` WHERE nameKey = 'everyone')");
+      const preview = await run(true);
+      assert.deepEqual([preview.kind, preview.status, preview.membershipsAdded, preview.usersCreated, preview.errors], ['PREVIEW', 'SUCCEEDED', 1, 0, 0]);
+      assert.deepEqual(preview.diff.membershipsAdded, ['bob@contoso.example → everyone']);
+      assert.deepEqual((await directory()).bob, [true, null, ['jira-users']]);
+      const mended = await run();
+      assert.deepEqual([mended.kind, mended.membershipsAdded], ['FULL', 1]);
+      const again = await run();
+      assert.deepEqual(
+        [again.usersCreated, again.usersUpdated, again.usersDisabled, again.usersEnabled, again.membershipsAdded, again.membershipsRemoved],
         [0, 0, 0, 0, 0, 0],
       );
     });
 
-    it('when a user leaves every required group, then cleanup disables it; back in one, then it is enabled again', async () => {
+    it('when a user leaves every required group, then cleanup disables it at once; back in one, then it is enabled again', async () => {
       await member('jira-users', 'Remove', 'bob');
-      const leaving = await run();
-      assert.equal(leaving.usersDisabled, 1);
-      assert.deepEqual((await directory())['bob@contoso.example'], [false, 'CLEANUP', ['everyone', 'jira-users']]);
+      assert.deepEqual((await directory()).bob, [false, 'CLEANUP', ['everyone', 'jira-users']]);
       await member('jira-users', 'Add', 'bob');
-      const back = await run();
-      assert.equal(back.usersEnabled, 1);
-      assert.deepEqual((await directory())['bob@contoso.example'], [true, null, ['everyone', 'jira-users']]);
+      assert.deepEqual((await directory()).bob, [true, null, ['everyone', 'jira-users']]);
+    });
+
+    it('when a group the policy ignores changes, then the directory is not touched', async () => {
+      const before = await directory();
+      await member('confluence-users', 'Add', 'alice');
+      assert.deepEqual(await directory(), before);
     });
 
     it('when a membership is added by hand, then the next sync removes it, and always assign puts back what was taken', async () => {
@@ -108,46 +133,10 @@ for (const kind of databaseKinds()) {
       await server.dataSource.query('INSERT INTO memberships (userId, groupId, managedBy, createdAt) VALUES (?, ?, ?, ?)', [alice.id, local.id, 'LOCAL', now]);
       const result = await run();
       assert.deepEqual([result.membershipsAdded, result.membershipsRemoved], [1, 1]);
-      assert.deepEqual((await directory())['alice@contoso.example'], [true, null, ['everyone', 'jira-users']]);
+      assert.deepEqual((await directory()).alice, [true, null, ['everyone', 'jira-users']]);
     });
 
-    it('when the IdP deletes a user, then the next sync disables it', async () => {
-      assert.equal((await send('DELETE', `/Users/${ids.alice}`)).status, 204);
-      const result = await run();
-      assert.equal(result.usersDisabled, 1);
-      assert.deepEqual((await directory())['alice@contoso.example'].slice(0, 2), [false, 'CLEANUP']);
-    });
-
-    it('when the runs are listed page by page, then they come newest first, each once, with their log', async () => {
-      const LIST = `query ($id: ID!, $after: String) {
-        connector(id: $id) { syncRuns(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id kind startedAt log(first: 1) { totalCount edges { node { level message } } } } } } }
-      }`;
-      const seen: Array<{ id: string; startedAt: string }> = [];
-      let after: string | null = null;
-      let total = 0;
-      for (let page = 0; page < 10; page += 1) {
-        const answer: GraphQLAnswer = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { id: connector.id, after });
-        assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
-        const runs = answer.data.connector.syncRuns;
-        total = runs.totalCount;
-        for (const edge of runs.edges) {
-          seen.push(edge.node);
-          assert.equal(edge.node.log.totalCount, 1);
-          assert.match(edge.node.log.edges[0].node.message, /^users (would have|have been) created/);
-        }
-        if (!runs.pageInfo.hasNextPage) break;
-        after = runs.pageInfo.endCursor;
-      }
-      assert.ok(total >= 7, `the runs so far: ${total}`);
-      assert.equal(seen.length, total);
-      assert.equal(new Set(seen.map((run) => run.id)).size, total);
-      const times = seen.map((run) => Date.parse(run.startedAt));
-      assert.deepEqual(times, [...times].sort((a, b) => b - a));
-      const bad = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { id: connector.id, after: 'not-a-cursor' });
-      assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
-    });
-
-    it('when the IdP says a user is inactive, then the sync disables it with the IdP as the reason', async () => {
+    it('when the IdP says a user is inactive, then it is disabled at once with the IdP as the reason', async () => {
       await send('PATCH', `/Users/${ids.bob}`, {
         schemas: [PATCH_OP],
         Operations: [
@@ -155,10 +144,93 @@ for (const kind of databaseKinds()) {
           { op: 'Replace', path: 'displayName', value: 'Robert' },
         ],
       });
+      assert.deepEqual((await directory()).bob.slice(0, 2), [false, 'IDP']);
       const preview = await run(true);
-      assert.deepEqual([preview.usersDisabled, preview.diff.disabled], [1, ['bob@contoso.example']]);
-      await run();
-      assert.deepEqual((await directory())['bob@contoso.example'].slice(0, 2), [false, 'IDP']);
+      assert.deepEqual([preview.usersDisabled, preview.usersUpdated], [0, 0]);
+    });
+
+    it('when the IdP deletes a user, then it is disabled at once', async () => {
+      assert.equal((await send('DELETE', `/Users/${ids.alice}`)).status, 204);
+      assert.deepEqual((await directory()).alice.slice(0, 2), [false, 'CLEANUP']);
+    });
+
+    it('when a full sync was due but could not start, then the next look for due connectors starts it', async () => {
+      // Another node holds the lease (as a node that died mid-sync would) while the settings change.
+      const until = new Date(Date.now() + 60_000).toISOString().replace('T', ' ').replace('Z', '');
+      await server.dataSource.query("UPDATE connectors SET syncLeaseOwner = 'gone', syncLeaseUntil = ? WHERE id = ?", [until, connector.id]);
+      const changed = await graphql(server.url, TEST_ADMIN_TOKEN, POLICY, { id: connector.id, input: { neverRemove: ['confluence-.*'] } });
+      assert.equal(changed.errors, undefined, JSON.stringify(changed.errors));
+      await server.services.syncRuns.startDue();
+      const [state] = await server.dataSource.query('SELECT settingsVersion, syncedSettingsVersion FROM connectors WHERE id = ?', [connector.id]);
+      assert.ok(Number(state.syncedSettingsVersion) < Number(state.settingsVersion), 'not while the lease is taken');
+      await server.dataSource.query('UPDATE connectors SET syncLeaseOwner = NULL, syncLeaseUntil = NULL WHERE id = ?', [connector.id]);
+      await server.services.syncRuns.startDue();
+      await settled();
+    });
+
+    it('when the runs are listed page by page, then they come newest first, each once, ended ones with their summary', async () => {
+      const LIST = `query ($id: ID!, $after: String) {
+        connector(id: $id) { syncRuns(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id kind status startedAt log(first: 1) { totalCount edges { node { level message } } } } } } }
+      }`;
+      const seen: Array<{ id: string; startedAt: string }> = [];
+      let after: string | null = null;
+      let total = 0;
+      for (let page = 0; page < 10; page += 1) {
+        const answer: GraphQLAnswer = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { id: connector.id, after });
+        assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+        const page = answer.data.connector.syncRuns;
+        total = page.totalCount;
+        for (const edge of page.edges) {
+          seen.push(edge.node);
+          if (edge.node.status === 'RUNNING') continue;
+          assert.equal(edge.node.log.totalCount, 1);
+          assert.match(edge.node.log.edges[0].node.message, /^users (would have|have been) created/);
+        }
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      assert.ok(total >= 7, `the runs so far: ${total}`);
+      assert.equal(seen.length, total);
+      assert.equal(new Set(seen.map((entry) => entry.id)).size, total);
+      const times = seen.map((entry) => Date.parse(entry.startedAt));
+      assert.deepEqual(times, [...times].sort((a, b) => b - a));
+      const bad = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { id: connector.id, after: 'not-a-cursor' });
+      assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
+    });
+  });
+
+  describe(`incremental cycles on ${kind}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(kind, { cycleGapMs: 300 });
+    });
+    after(() => server.close());
+
+    it('when SCIM traffic pauses longer than the gap, then its cycle ends with a summary and the next traffic opens another', async () => {
+      const connector = await createConnector(server.url, 'cycles');
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      await send('POST', '/Users', { userName: 'first@contoso.example' });
+      await send('POST', '/Users', { userName: 'second@contoso.example' });
+      await server.services.syncCycles.flush();
+      await sleep(400);
+      await send('POST', '/Users', { userName: 'third@contoso.example' });
+      await server.services.syncCycles.flush();
+      const answer = await graphql(
+        server.url,
+        TEST_ADMIN_TOKEN,
+        'query ($id: ID!) { connector(id: $id) { syncRuns(first: 10) { edges { node { kind status usersCreated finishedAt log(first: 5) { edges { node { message } } } } } } } }',
+        { id: connector.id },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const cycles = answer.data.connector.syncRuns.edges.map((edge: { node: any }) => edge.node);
+      assert.deepEqual(
+        cycles.map((cycle: any) => [cycle.kind, cycle.status, cycle.usersCreated, cycle.finishedAt !== null]),
+        [
+          ['INCREMENTAL', 'RUNNING', 1, false],
+          ['INCREMENTAL', 'SUCCEEDED', 2, true],
+        ],
+      );
+      assert.match(cycles[1].log.edges[0].node.message, /^users have been created 2/);
     });
   });
 }

@@ -47,12 +47,14 @@ export interface TestServerOptions {
   scimRateLimit?: number;
   /** Sees every SQL statement. */
   logger?: Logger;
+  /** How long SCIM traffic may pause before its incremental cycle ends. */
+  cycleGapMs?: number;
 }
 
 export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase(kind, options.logger);
   const log = pino({ level: 'silent' });
-  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN, pathReader: scimPathReader }, log);
+  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN, pathReader: scimPathReader, cycleGapMs: options.cycleGapMs }, log);
   // Listen first: the app's public URL names the port the system picked.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,4 +92,14 @@ export async function graphql<T = any>(
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as { data?: T; errors?: GraphQLAnswer['errors'] };
   return { status: response.status, ...body };
+}
+
+/** Waits until the full syncs that settings changes started have applied the connector's latest settings. */
+export async function fullSyncsSettled(database: TestDatabase, connectorId: string): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    const [state] = await database.dataSource.query('SELECT settingsVersion, syncedSettingsVersion, syncLeaseOwner FROM connectors WHERE id = ?', [connectorId]);
+    if (Number(state.settingsVersion) === Number(state.syncedSettingsVersion) && !state.syncLeaseOwner) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the full syncs of connector ${connectorId} did not catch up with its settings`);
 }

@@ -50,6 +50,17 @@ export class ConnectorEntity {
   logFreeMemory: boolean;
 
   /**
+   * Grows with every change to the settings reconciliation follows (group policy, mappings,
+   * cleanup, copy behaviour): a plan compiled at one version is stale at the next, on every node.
+   */
+  @Column({ type: 'int', default: 0 })
+  settingsVersion: number;
+
+  /** The settingsVersion the last finished full sync applied: behind settingsVersion, a full sync is due. */
+  @Column({ type: 'int', default: 0 })
+  syncedSettingsVersion: number;
+
+  /**
    * The lease that lets one node at a time run this connector's full sync: the run holding it,
    * and until when (renewed while the run goes on; a crashed node's lease simply runs out).
    */

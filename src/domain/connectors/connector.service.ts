@@ -8,6 +8,7 @@ import type { Transactions } from '../../db/transactions';
 import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
+import type { SettingsChanges } from './settings-changes';
 import { hashesEqual, hashToken, issueToken } from '../secrets';
 
 /** A week: long enough to roll a new token out to an IdP, short enough that a leak does not linger. */
@@ -44,6 +45,7 @@ export class ConnectorService {
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly settingsChanges: SettingsChanges,
   ) {}
 
   async create(ctx: RequestContext, input: NewConnector): Promise<ConnectorWithToken> {
@@ -58,6 +60,8 @@ export class ConnectorService {
       cleanupAction: 'DISABLE',
       copyBehaviour: { ...DEFAULT_COPY_BEHAVIOUR },
       logFreeMemory: false,
+      settingsVersion: 0,
+      syncedSettingsVersion: 0,
       syncLeaseOwner: null,
       syncLeaseUntil: null,
       createdAt: now,
@@ -103,7 +107,7 @@ export class ConnectorService {
   /** Changes a connector's settings, audited with their state before and after. */
   async update(ctx: RequestContext, id: string, changes: ConnectorChanges): Promise<ConnectorEntity> {
     const name = changes.name === undefined ? undefined : validName(changes.name);
-    const updated = await this.transactions.run(async (manager) => {
+    const updated = await this.transactions.run(async (manager, scope) => {
       const current = await manager.findOneBy(ConnectorEntity, { id });
       if (!current) throw new DomainError('NOT_FOUND', `no connector with id "${id}"`);
       if (changes.copyBehaviour) await validCopySources(manager, current, changes.copyBehaviour);
@@ -131,6 +135,8 @@ export class ConnectorService {
         before: settingsOf(current),
         after: settingsOf(next),
       });
+      const reconciled = (connector: ConnectorEntity) => JSON.stringify([connector.cleanupAction, connector.copyBehaviour]);
+      if (reconciled(next) !== reconciled(current)) await this.settingsChanges.record(ctx, manager, scope, id);
       return next;
     });
     // A disabled connector's token must stop working on this node at once.

@@ -6,7 +6,7 @@ import type { Transactions } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
-import type { IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
+import type { IdpChangeListener, IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
 
 interface GroupRow {
   id: string;
@@ -63,13 +63,14 @@ export class IdpGroupService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly directory: IdpChangeListener,
   ) {}
 
-  async create(_ctx: RequestContext, connectorId: string, write: IdpGroupWrite, memberIds: string[]): Promise<IdpGroupRecord> {
+  async create(ctx: RequestContext, connectorId: string, write: IdpGroupWrite, memberIds: string[]): Promise<IdpGroupRecord> {
     const now = new Date();
     const record: IdpGroupRecord = { id: newId(), connectorId, ...write, version: 1, createdAt: now, updatedAt: now };
     try {
-      await this.transactions.run(async (manager) => {
+      await this.transactions.run(async (manager, scope) => {
         await manager.query(
           `INSERT INTO idp_groups (id, connectorId, externalId, displayName, displayNameKey, resource, version, createdAt, updatedAt)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -86,6 +87,9 @@ export class IdpGroupService {
           ],
         );
         await this.addMembers(manager, record, memberIds, now);
+        if (memberIds.length > 0) {
+          await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames: [record.displayName], userIds: memberIds } });
+        }
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw displayNameTaken(write.displayName);
@@ -111,7 +115,7 @@ export class IdpGroupService {
    * `change` may read the members through its second argument when it needs them.
    */
   async modify(
-    _ctx: RequestContext,
+    ctx: RequestContext,
     connectorId: string,
     id: string,
     change: (current: IdpGroupRecord, members: () => Promise<IdpMember[]>) => Promise<GroupChange> | GroupChange,
@@ -119,12 +123,16 @@ export class IdpGroupService {
   ): Promise<IdpGroupRecord> {
     let displayName = '';
     try {
-      return await this.transactions.run(async (manager) => {
+      return await this.transactions.run(async (manager, scope) => {
         const current = await this.lockedGroup(manager, connectorId, id, ifVersion);
         const decided = await change(current, () => this.readMembers(manager, [id]).then((members) => members.get(id) ?? []));
         const now = new Date();
         const write = decided.write ?? current;
         displayName = write.displayName;
+        // A rename changes every member's groups; a replace, those of the members it drops too.
+        const renamed = write.displayName !== current.displayName;
+        const touched = renamed || decided.members?.replaceWith ? await this.userMemberIds(manager, id) : [];
+        if (decided.members) touched.push(...decided.members.add, ...decided.members.remove, ...(decided.members.replaceWith ?? []));
         const updated: IdpGroupRecord = {
           ...current,
           displayName: write.displayName,
@@ -146,6 +154,10 @@ export class IdpGroupService {
           ],
         );
         if (decided.members) await this.changeMembers(manager, updated, decided.members, now);
+        if (touched.length > 0) {
+          const groupNames = renamed ? [current.displayName, updated.displayName] : [updated.displayName];
+          await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames, userIds: touched } });
+        }
         return updated;
       });
     } catch (error) {
@@ -154,12 +166,25 @@ export class IdpGroupService {
     }
   }
 
-  async remove(_ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
-    await this.transactions.run(async (manager) => {
-      await this.lockedGroup(manager, connectorId, id, ifVersion);
+  async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
+    await this.transactions.run(async (manager, scope) => {
+      const group = await this.lockedGroup(manager, connectorId, id, ifVersion);
+      const members = await this.userMemberIds(manager, id);
       await manager.query('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
       await manager.query('DELETE FROM idp_groups WHERE id = ?', [id]);
+      if (members.length > 0) {
+        await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames: [group.displayName], userIds: members } });
+      }
     });
+  }
+
+  /** The users (not groups) that are members of the group. */
+  private async userMemberIds(manager: EntityManager, groupId: string): Promise<string[]> {
+    const rows: Array<{ memberId: string }> = await manager.query(
+      "SELECT memberId FROM idp_group_members WHERE groupId = ? AND memberType = 'User'",
+      [groupId],
+    );
+    return rows.map((row) => row.memberId);
   }
 
   async list(_ctx: RequestContext, connectorId: string, query: IdpListQuery): Promise<IdpPage<IdpGroupRecord>> {

@@ -6,7 +6,7 @@ import type { Transactions } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
-import type { IdpEmail, IdpListQuery, IdpPage, IdpUserRecord, IdpUserWrite } from './idp.types';
+import type { IdpChangeListener, IdpEmail, IdpListQuery, IdpPage, IdpUserRecord, IdpUserWrite } from './idp.types';
 
 interface UserRow {
   id: string;
@@ -53,20 +53,21 @@ const USER_LIST = {
 };
 
 /**
- * The users of the IdP layer: stored as the IdP wrote them. Writes run in one transaction each;
- * a write that fails changes nothing.
+ * The users of the IdP layer: stored as the IdP wrote them. Writes run in one transaction each,
+ * with the directory following them (`directory`); a write that fails changes nothing.
  */
 export class IdpUserService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly directory: IdpChangeListener,
   ) {}
 
-  async create(_ctx: RequestContext, connectorId: string, write: IdpUserWrite): Promise<IdpUserRecord> {
+  async create(ctx: RequestContext, connectorId: string, write: IdpUserWrite): Promise<IdpUserRecord> {
     const now = new Date();
     const record: IdpUserRecord = { id: newId(), connectorId, ...pick(write), version: 1, createdAt: now, updatedAt: now };
     try {
-      await this.transactions.run(async (manager) => {
+      await this.transactions.run(async (manager, scope) => {
         await manager.query(
           `INSERT INTO idp_users (id, connectorId, externalId, userName, userNameKey, displayName, active, resource, version, createdAt, updatedAt)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -85,6 +86,7 @@ export class IdpUserService {
           ],
         );
         await insertEmails(manager, connectorId, record.id, write.emails);
+        await this.directory.follow(ctx, manager, scope, connectorId, { created: [record] });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw userNameTaken(write.userName);
@@ -109,7 +111,7 @@ export class IdpUserService {
    * one transaction with the row locked. `ifVersion` makes it conditional (If-Match).
    */
   async modify(
-    _ctx: RequestContext,
+    ctx: RequestContext,
     connectorId: string,
     id: string,
     change: (current: IdpUserRecord) => IdpUserWrite,
@@ -117,7 +119,7 @@ export class IdpUserService {
   ): Promise<IdpUserRecord> {
     let userName = '';
     try {
-      return await this.transactions.run(async (manager) => {
+      return await this.transactions.run(async (manager, scope) => {
         const current = await this.lockedUser(manager, connectorId, id, ifVersion);
         const write = change(current);
         userName = write.userName;
@@ -148,6 +150,7 @@ export class IdpUserService {
           await manager.query('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
           await insertEmails(manager, connectorId, id, write.emails);
         }
+        await this.directory.follow(ctx, manager, scope, connectorId, { changed: [{ before: current, after: updated }] });
         return updated;
       });
     } catch (error) {
@@ -157,9 +160,11 @@ export class IdpUserService {
   }
 
   /** Deletes the user and takes it out of every group, in one transaction. */
-  async remove(_ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
-    await this.transactions.run(async (manager) => {
+  async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
+    await this.transactions.run(async (manager, scope) => {
       await this.lockedUser(manager, connectorId, id, ifVersion);
+      // Before the row goes: its directory user is found by the link the delete clears.
+      await this.directory.follow(ctx, manager, scope, connectorId, { deleted: [id] });
       const now = sqlTime(new Date());
       await manager.query(
         'UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (SELECT groupId FROM idp_group_members WHERE memberId = ?)',

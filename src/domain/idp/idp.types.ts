@@ -1,4 +1,7 @@
+import type { EntityManager } from 'typeorm';
 import type { JsonObject } from '../../db/columns';
+import type { TransactionScope } from '../../db/transactions';
+import type { RequestContext } from '../context';
 
 /** An IdP user as stored: the resource exactly as the IdP wrote it, with the server's id and version. */
 export interface IdpUserRecord {
@@ -90,4 +93,24 @@ export interface IdpListQuery {
 export interface IdpPage<T> {
   total: number;
   items: T[];
+}
+
+/**
+ * What one IdP write changed, for the application directory to follow in the same transaction.
+ * The IdP services say what they changed; reconciliation (domain/sync) decides what it means.
+ */
+export interface IdpChange {
+  /** Users the write created: everything about them is here, nothing needs reading. */
+  created?: IdpUserRecord[];
+  /** Users whose attributes the write changed, as they were and as they are. */
+  changed?: Array<{ before: IdpUserRecord; after: IdpUserRecord }>;
+  /** Users the write is deleting (told before their rows go). */
+  deleted?: string[];
+  /** Users whose groups changed, and the names of the groups concerned (both names, for a rename). */
+  regrouped?: { groupNames: string[]; userIds: string[] };
+}
+
+export interface IdpChangeListener {
+  /** Runs inside the write's transaction: a failure here rolls the IdP write back too. */
+  follow(ctx: RequestContext, manager: EntityManager, scope: TransactionScope, connectorId: string, change: IdpChange): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { forUpdate } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import { MappingDefinition, MappingError, MappingProgram, PathReader } from '../../policy/mapping';
 import type { AuditService } from '../audit/audit.service';
+import type { SettingsChanges } from '../connectors/settings-changes';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 
@@ -17,6 +18,7 @@ export class AttributeMappingService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly reader: PathReader,
+    private readonly settingsChanges: SettingsChanges,
   ) {}
 
   /** The mappings of several connectors, in order, read in one statement (for DataLoader). */
@@ -36,7 +38,7 @@ export class AttributeMappingService {
       if (error instanceof MappingError) throw new DomainError('INVALID_INPUT', error.reason, { field: 'mappings' });
       throw error;
     }
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(async (manager, scope) => {
       const found = await manager.query(`SELECT id FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [connectorId]);
       if (found.length === 0) throw new DomainError('NOT_FOUND', `no connector with id "${connectorId}"`);
       const before = (await readMappings(manager, [connectorId])).get(connectorId)!;
@@ -63,6 +65,7 @@ export class AttributeMappingService {
         before: { mappings: before },
         after: { mappings: definitions },
       });
+      await this.settingsChanges.record(ctx, manager, scope, connectorId);
       return definitions;
     });
   }

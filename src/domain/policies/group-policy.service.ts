@@ -5,6 +5,7 @@ import { forUpdate } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import { compilePattern, PatternError } from '../../policy/patterns';
 import type { AuditService } from '../audit/audit.service';
+import type { SettingsChanges } from '../connectors/settings-changes';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 
@@ -37,6 +38,7 @@ export class GroupPolicyService {
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly settingsChanges: SettingsChanges,
   ) {}
 
   /** The group policies of several connectors, read in one statement (for DataLoader). */
@@ -69,7 +71,7 @@ export class GroupPolicyService {
       throw new DomainError('INVALID_INPUT', `invalid pattern: ${message}`, { field: 'input', patterns: problems });
     }
 
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(async (manager, scope) => {
       // The connector row is the lock that keeps two updates of one policy from interleaving.
       const found = await manager.query(`SELECT id FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [connectorId]);
       if (found.length === 0) throw new DomainError('NOT_FOUND', `no connector with id "${connectorId}"`);
@@ -94,6 +96,7 @@ export class GroupPolicyService {
         before: { ...before },
         after: { ...after },
       });
+      await this.settingsChanges.record(ctx, manager, scope, connectorId);
       return after;
     });
   }

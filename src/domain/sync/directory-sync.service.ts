@@ -5,13 +5,15 @@ import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
-import type { Transactions } from '../../db/transactions';
+import type { Transactions, TransactionScope } from '../../db/transactions';
 import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
-import { CompiledPolicy, DirectorySide, Membership, reconcile, Reconciliation } from '../../policy/reconcile';
+import { CompiledPolicy, DirectorySide, groupMatters, Membership, reconcile, Reconciliation } from '../../policy/reconcile';
 import type { RequestContext } from '../context';
+import type { IdpChange, IdpChangeListener, IdpUserRecord } from '../idp/idp.types';
 import type { AttributeMappingService } from '../mappings/attribute-mapping.service';
 import type { GroupPolicyService } from '../policies/group-policy.service';
+import type { SyncCycles } from './sync-cycles';
 
 /** Users reconciled per transaction in a full sync: memory stays bounded by it, whatever the directory's size. */
 export const SYNC_BATCH = 500;
@@ -31,6 +33,12 @@ export function zeroCounts(): SyncCounts {
   return { usersCreated: 0, usersUpdated: 0, usersDisabled: 0, usersEnabled: 0, usersDeleted: 0, membershipsAdded: 0, membershipsRemoved: 0, errors: 0 };
 }
 
+/** A run's counts in a sentence, for its log. */
+export function summary(counts: SyncCounts, dryRun: boolean): string {
+  const verb = dryRun ? 'would have' : 'have been';
+  return `users ${verb} created ${counts.usersCreated}, updated ${counts.usersUpdated}, disabled ${counts.usersDisabled}, enabled ${counts.usersEnabled}, deleted ${counts.usersDeleted}; memberships added ${counts.membershipsAdded}, removed ${counts.membershipsRemoved}; errors ${counts.errors}`;
+}
+
 /** A few examples of each kind of change, for a preview. */
 export interface SyncSamples {
   created: string[];
@@ -45,9 +53,10 @@ export interface SyncSamples {
 
 const SAMPLES_PER_KIND = 10;
 
-/** What one connector's settings make of its users: compiled once per sync. */
+/** What one connector's settings make of its users: compiled once per settings version. */
 interface ConnectorPlan {
   connectorId: string;
+  settingsVersion: number;
   directoryId: string;
   cleanupAction: CleanupAction;
   policy: CompiledPolicy;
@@ -76,6 +85,23 @@ interface Attributes {
   properties: Record<string, string>;
 }
 
+/** An IdP user as reconciliation reads it. */
+interface IdpUserState {
+  id: string;
+  userName: string;
+  active: boolean;
+  resource: Record<string, unknown>;
+}
+
+/** Everything reconciliation needs of one user. */
+interface UserInputs {
+  /** Null when the IdP deleted the user. */
+  idpUser: IdpUserState | null;
+  idpGroups: string[];
+  current: DirectoryUserRow | null;
+  memberships: Membership[];
+}
+
 /** One user's decided change, before it is written (or, in a preview, instead). */
 interface Decision {
   label: string;
@@ -91,21 +117,26 @@ interface Decision {
  * the differences. Each batch is one transaction: a sync stopped midway leaves every user either
  * done or untouched, and the next sync finishes the rest.
  */
-export class DirectorySyncService {
+export class DirectorySyncService implements IdpChangeListener {
+  /** Compiled plans by connector; one whose settingsVersion is behind the connector's is stale. */
+  private readonly plans = new Map<string, ConnectorPlan>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly groupPolicies: GroupPolicyService,
     private readonly attributeMappings: AttributeMappingService,
     private readonly reader: PathReader,
+    private readonly cycles: SyncCycles,
   ) {}
 
   async plan(ctx: RequestContext, connectorId: string): Promise<ConnectorPlan> {
-    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction FROM connectors WHERE id = ?', [connectorId]);
+    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction, settingsVersion FROM connectors WHERE id = ?', [connectorId]);
     const policy = await this.groupPolicies.get(ctx, connectorId);
     const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId])).get(connectorId)!;
     return {
       connectorId,
+      settingsVersion: Number(connector.settingsVersion),
       directoryId: connector.directoryId,
       cleanupAction: connector.cleanupAction,
       policy: {
@@ -120,6 +151,46 @@ export class DirectorySyncService {
   }
 
   /**
+   * Follows one SCIM write in its own transaction, so that the directory never disagrees with the
+   * IdP layer: reconciles the users the write touched, and skips those whose reconciliation inputs
+   * it left alone (an attribute no mapping reads, a group the policy ignores). What changed is
+   * counted into the connector's current incremental cycle once the write has committed.
+   */
+  async follow(ctx: RequestContext, manager: EntityManager, scope: TransactionScope, connectorId: string, change: IdpChange): Promise<void> {
+    const plan = await this.currentPlan(ctx, manager, connectorId);
+    const known = new Map<string, IdpUserState>();
+    const toRead: string[] = [];
+    for (const user of change.created ?? []) known.set(user.id, stateOf(user));
+    for (const { before, after } of change.changed ?? []) {
+      if (before.active === after.active && sameMapping(plan, before, after)) continue;
+      known.set(after.id, stateOf(after));
+      toRead.push(after.id);
+    }
+    if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
+    const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
+    inputs.push(...(await this.readInputs(manager, [...new Set(toRead)], known)));
+    if (change.deleted && change.deleted.length > 0) inputs.push(...(await this.readLeaving(manager, change.deleted)));
+    if (inputs.length === 0) return;
+
+    const counts = zeroCounts();
+    const samples = emptySamples();
+    const decisions = this.decide(plan, inputs);
+    for (const decision of decisions) tally(decision, counts, samples);
+    await this.applyAll(manager, plan, decisions, counts, samples);
+    if (Object.values(counts).some((count) => count > 0)) scope.afterCommit(() => this.cycles.record(connectorId, counts, samples.errors));
+  }
+
+  /** The connector's plan, compiled again only when its settings changed since (on any node). */
+  private async currentPlan(ctx: RequestContext, manager: EntityManager, connectorId: string): Promise<ConnectorPlan> {
+    const [row] = await manager.query('SELECT settingsVersion FROM connectors WHERE id = ?', [connectorId]);
+    const cached = this.plans.get(connectorId);
+    if (cached && cached.settingsVersion === Number(row.settingsVersion)) return cached;
+    const plan = await this.plan(ctx, connectorId);
+    this.plans.set(connectorId, plan);
+    return plan;
+  }
+
+  /**
    * Every user of the connector, in batches: first those the IdP holds, then directory users whose
    * IdP user is gone (deleted in the IdP). `onBatch` sees the counts as they grow.
    */
@@ -128,7 +199,7 @@ export class DirectorySyncService {
     options: { dryRun: boolean; onBatch?: (counts: SyncCounts) => Promise<void> | void },
   ): Promise<{ counts: SyncCounts; samples: SyncSamples }> {
     const counts = zeroCounts();
-    const samples: SyncSamples = { created: [], updated: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
+    const samples = emptySamples();
     let after = '';
     for (;;) {
       const rows: Array<{ id: string; userNameKey: string }> = await this.dataSource.query(
@@ -176,7 +247,9 @@ export class DirectorySyncService {
     counts: SyncCounts,
     samples: SyncSamples,
   ): Promise<void> {
-    const decisions = await this.decide(manager, plan, idpUserIds, orphanUserIds);
+    const inputs = await this.readInputs(manager, idpUserIds, new Map());
+    if (orphanUserIds.length > 0) inputs.push(...(await this.orphans(manager, `id IN (${placeholders(orphanUserIds.length)})`, orphanUserIds)));
+    const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
     if (write) await this.applyAll(manager, plan, decisions, counts, samples);
   }
@@ -220,44 +293,70 @@ export class DirectorySyncService {
     }
   }
 
-  private async decide(manager: EntityManager, plan: ConnectorPlan, idpUserIds: string[], orphanUserIds: string[]): Promise<Decision[]> {
-    const idpUsers: Array<{ id: string; userName: string; active: unknown; resource: unknown }> = idpUserIds.length
-      ? await manager.query(`SELECT id, userName, active, resource FROM idp_users WHERE id IN (${placeholders(idpUserIds.length)})`, idpUserIds)
-      : [];
+  /**
+   * Reads what reconciliation needs of the IdP users `idpUserIds` (those in `known` are not read
+   * again): their groups in the IdP, their directory users and those users' memberships.
+   */
+  private async readInputs(manager: EntityManager, idpUserIds: string[], known: Map<string, IdpUserState>): Promise<UserInputs[]> {
+    if (idpUserIds.length === 0) return [];
+    const idpUsers: IdpUserState[] = [];
+    const unknown = idpUserIds.filter((id) => !known.has(id));
+    for (const batch of chunks(unknown)) {
+      const rows: Array<{ id: string; userName: string; active: unknown; resource: unknown }> = await manager.query(
+        `SELECT id, userName, active, resource FROM idp_users WHERE id IN (${placeholders(batch.length)})`,
+        batch,
+      );
+      for (const row of rows) idpUsers.push({ id: row.id, userName: row.userName, active: Boolean(Number(row.active)), resource: readJson(row.resource) });
+    }
+    for (const id of idpUserIds) if (known.has(id)) idpUsers.push(known.get(id)!);
+    const ids = idpUsers.map((user) => user.id);
     const idpGroups = new Map<string, string[]>();
-    if (idpUserIds.length > 0) {
+    const existing: DirectoryUserRow[] = [];
+    for (const batch of chunks(ids)) {
       const rows: Array<{ memberId: string; displayName: string }> = await manager.query(
-        `SELECT m.memberId, g.displayName FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${placeholders(idpUserIds.length)})`,
-        idpUserIds,
+        `SELECT m.memberId, g.displayName FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${placeholders(batch.length)})`,
+        batch,
       );
       for (const row of rows) idpGroups.set(row.memberId, [...(idpGroups.get(row.memberId) ?? []), row.displayName]);
-    }
-    const existing: DirectoryUserRow[] = [];
-    if (idpUserIds.length > 0) {
-      existing.push(...(await manager.query(`SELECT * FROM users WHERE idpUserId IN (${placeholders(idpUserIds.length)})`, idpUserIds)));
-    }
-    if (orphanUserIds.length > 0) {
-      existing.push(...(await manager.query(`SELECT * FROM users WHERE id IN (${placeholders(orphanUserIds.length)})`, orphanUserIds)));
+      existing.push(...(await manager.query(`SELECT * FROM users WHERE idpUserId IN (${placeholders(batch.length)})`, batch)));
     }
     const memberships = await this.membershipsOf(manager, existing.map((user) => user.id));
-    const byIdpUser = new Map(existing.filter((user) => user.idpUserId).map((user) => [user.idpUserId!, user]));
-
-    const decisions: Decision[] = idpUsers.map((idpUser) => {
+    const byIdpUser = new Map(existing.map((user) => [user.idpUserId!, user]));
+    return idpUsers.map((idpUser) => {
       const current = byIdpUser.get(idpUser.id) ?? null;
-      const mapped = plan.mappings.run(readJson<Record<string, unknown>>(idpUser.resource));
+      return { idpUser, idpGroups: idpGroups.get(idpUser.id) ?? [], current, memberships: current ? (memberships.get(current.id) ?? []) : [] };
+    });
+  }
+
+  /** Directory users that lost their IdP user (`where` picks them), for cleanup. */
+  private async orphans(manager: EntityManager, where: string, params: string[]): Promise<UserInputs[]> {
+    const users: DirectoryUserRow[] = await manager.query(`SELECT * FROM users WHERE ${where}`, params);
+    const memberships = await this.membershipsOf(manager, users.map((user) => user.id));
+    return users.map((current) => ({ idpUser: null, idpGroups: [], current, memberships: memberships.get(current.id) ?? [] }));
+  }
+
+  /** The directory users of IdP users being deleted: orphans from now on. */
+  private async readLeaving(manager: EntityManager, idpUserIds: string[]): Promise<UserInputs[]> {
+    const inputs: UserInputs[] = [];
+    for (const batch of chunks(idpUserIds)) inputs.push(...(await this.orphans(manager, `idpUserId IN (${placeholders(batch.length)})`, batch)));
+    return inputs;
+  }
+
+  private decide(plan: ConnectorPlan, inputs: UserInputs[]): Decision[] {
+    return inputs.map(({ idpUser, idpGroups, current, memberships }) => {
+      if (!idpUser) {
+        const result = reconcile(null, directorySide(current!, memberships), plan.policy, plan.cleanupAction);
+        return { label: current!.userName, idpUserId: null, existing: current, attributes: null, result };
+      }
+      const mapped = plan.mappings.run(idpUser.resource);
       const result = reconcile(
-        { active: Boolean(Number(idpUser.active)), groups: [...(idpGroups.get(idpUser.id) ?? []), ...mapped.groupNames], dropped: mapped.dropped },
-        current && directorySide(current, memberships.get(current.id) ?? []),
+        { active: idpUser.active, groups: [...idpGroups, ...mapped.groupNames], dropped: mapped.dropped },
+        current && directorySide(current, memberships),
         plan.policy,
         plan.cleanupAction,
       );
       return { label: current?.userName ?? idpUser.userName, idpUserId: idpUser.id, existing: current, attributes: attributesOf(mapped, current, idpUser.userName), result };
     });
-    for (const orphan of existing.filter((user) => user.idpUserId === null)) {
-      const result = reconcile(null, directorySide(orphan, memberships.get(orphan.id) ?? []), plan.policy, plan.cleanupAction);
-      decisions.push({ label: orphan.userName, idpUserId: null, existing: orphan, attributes: null, result });
-    }
-    return decisions;
   }
 
   private async membershipsOf(manager: EntityManager, userIds: string[]): Promise<Map<string, Membership[]>> {
@@ -368,6 +467,19 @@ export class DirectorySyncService {
     }
     return read();
   }
+}
+
+function emptySamples(): SyncSamples {
+  return { created: [], updated: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
+}
+
+function stateOf(user: IdpUserRecord): IdpUserState {
+  return { id: user.id, userName: user.userName, active: user.active, resource: user.resource };
+}
+
+/** Whether the mappings make the same of both versions of a user: then its directory user stays as it is. */
+function sameMapping(plan: ConnectorPlan, before: IdpUserRecord, after: IdpUserRecord): boolean {
+  return JSON.stringify(plan.mappings.run(before.resource)) === JSON.stringify(plan.mappings.run(after.resource));
 }
 
 function directorySide(user: DirectoryUserRow, memberships: Membership[]): DirectorySide {

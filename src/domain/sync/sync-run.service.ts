@@ -7,10 +7,11 @@ import { MemoryFigures, SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../
 import { SyncLogEntryEntity } from '../../db/entities/sync-log-entry.entity';
 import type { Transactions } from '../../db/transactions';
 import type { Logger } from '../../logger';
-import type { RequestContext } from '../context';
+import { RequestContext, SYSTEM_CONTEXT } from '../context';
 import type { ConnectorService } from '../connectors/connector.service';
+import type { SettingsChanges } from '../connectors/settings-changes';
 import { DomainError } from '../errors';
-import { DirectorySyncService, SyncCounts, zeroCounts } from './directory-sync.service';
+import { DirectorySyncService, summary, SyncCounts, zeroCounts } from './directory-sync.service';
 
 function memoryNow(): MemoryFigures {
   const usage = process.memoryUsage();
@@ -20,26 +21,66 @@ function memoryNow(): MemoryFigures {
 /**
  * Full syncs and previews of a connector, recorded as sync runs with their counts, log and (when
  * the connector asks) memory figures.
+ *
+ * A settings change starts a full sync. One that lands while a full sync runs is applied by
+ * another run right after it: a run records the settings version it applied, and the connector
+ * whose settings are ahead of that is due. Due connectors are also looked for at start and every
+ * minute, so that a run cut short (a node stopped or died) is made up for.
  */
 export class SyncRunService {
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly timer: NodeJS.Timeout;
+  private stopping = false;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly connectors: ConnectorService,
     private readonly sync: DirectorySyncService,
+    settingsChanges: SettingsChanges,
     private readonly log: Logger,
-  ) {}
+  ) {
+    settingsChanges.subscribe((ctx, connectorId) => this.startInBackground(ctx, connectorId));
+    this.timer = setInterval(() => void this.startDue(), DUE_CHECK_MS);
+    this.timer.unref();
+  }
+
+  /** Starts a full sync of every connector whose settings are ahead of its last full sync, and whose lease is free. */
+  async startDue(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const due: Array<{ id: string }> = await this.dataSource.query(
+        'SELECT id FROM connectors WHERE syncedSettingsVersion < settingsVersion AND (syncLeaseUntil IS NULL OR syncLeaseUntil < ?)',
+        [sqlTime(new Date())],
+      );
+      for (const connector of due) this.startInBackground(SYSTEM_CONTEXT, connector.id);
+    } catch (error) {
+      this.log.error({ err: error }, 'could not look for connectors due for a full sync');
+    }
+  }
+
+  /** Ends this node's runs at their next batch (they are recorded as failed and made up for later). */
+  async close(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private startInBackground(ctx: RequestContext, connectorId: string): void {
+    if (this.stopping) return;
+    this.start(ctx, connectorId, false).catch((error: unknown) => this.log.error({ err: error, connectorId }, 'could not start a full sync'));
+  }
 
   /**
    * Starts a full sync (or, with dryRun, a preview that writes nothing but its run) and answers
-   * its run at once; `finished` resolves when the run has ended.
+   * its run at once; `finished()` resolves when the run has ended.
    */
   async start(
     ctx: RequestContext,
     connectorId: string,
     dryRun: boolean,
     retried = false,
-  ): Promise<{ run: SyncRunEntity; finished: Promise<SyncRunEntity> }> {
+  ): Promise<{ run: SyncRunEntity; finished: () => Promise<SyncRunEntity> }> {
     const connector = await this.connectors.get(ctx, connectorId);
     const now = new Date();
     const run: SyncRunEntity = {
@@ -63,15 +104,18 @@ export class SyncRunService {
     });
     if (!started) {
       const running = await this.runningFullSync(connectorId);
-      if (running) return { run: running, finished: this.whenFinished(running.id) };
+      if (running) return { run: running, finished: () => this.whenFinished(running.id) };
       // The run holding the lease ended in between: the lease is free again.
       if (!retried) return this.start(ctx, connectorId, dryRun, true);
       throw new DomainError('CONFLICT', 'full syncs of this connector keep starting on other nodes; try again in a moment');
     }
     const finished = this.execute(ctx, run, dryRun);
+    this.running.add(finished);
     // A run nobody waits for still has its failure logged.
-    finished.catch((error: unknown) => this.log.error({ err: error, syncRunId: run.id }, 'could not record the end of a sync run'));
-    return { run: { ...run }, finished };
+    finished
+      .catch((error: unknown) => this.log.error({ err: error, syncRunId: run.id }, 'could not record the end of a sync run'))
+      .finally(() => this.running.delete(finished));
+    return { run: { ...run }, finished: () => finished };
   }
 
   /** Takes the connector's sync lease for run `owner` when nobody holds it, in one conditional UPDATE. */
@@ -155,6 +199,7 @@ export class SyncRunService {
     };
     let status: SyncRunStatus = 'SUCCEEDED';
     let counts: SyncCounts = zeroCounts();
+    let appliedVersion: number | null = null;
     const messages: Array<{ level: 'INFO' | 'WARN' | 'ERROR'; message: string }> = [];
     try {
       const plan = await this.sync.plan(ctx, run.connectorId);
@@ -162,6 +207,7 @@ export class SyncRunService {
         dryRun,
         onBatch: async (progress) => {
           trackPeak();
+          if (this.stopping) throw new Error('the server is stopping; the next full sync finishes the work');
           if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost to another node');
           await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
         },
@@ -170,6 +216,7 @@ export class SyncRunService {
       for (const error of outcome.samples.errors) messages.push({ level: 'ERROR', message: error });
       if (counts.errors > 0) status = 'PARTIALLY_FAILED';
       if (dryRun) run.diff = { ...outcome.samples };
+      appliedVersion = plan.settingsVersion;
     } catch (error) {
       status = 'FAILED';
       messages.push({ level: 'ERROR', message: `the sync stopped: ${error instanceof Error ? error.message : String(error)}` });
@@ -189,23 +236,30 @@ export class SyncRunService {
     await this.transactions.run(async (manager) => {
       await manager.save(SyncRunEntity, finished);
       if (!dryRun) {
-        await manager.update(ConnectorEntity, { id: run.connectorId, syncLeaseOwner: run.id }, { syncLeaseOwner: null, syncLeaseUntil: null });
+        await manager.update(
+          ConnectorEntity,
+          { id: run.connectorId, syncLeaseOwner: run.id },
+          { syncLeaseOwner: null, syncLeaseUntil: null, ...(appliedVersion === null ? {} : { syncedSettingsVersion: appliedVersion }) },
+        );
       }
       await manager.insert(
         SyncLogEntryEntity,
         messages.map((entry) => ({ syncRunId: run.id, at: finishedAt, level: entry.level, message: entry.message.slice(0, 1000), userName: null, details: null })),
       );
     });
+    // Only now that the lease is free: a settings change that found it taken left this run to apply it.
+    if (!dryRun && appliedVersion !== null && !this.stopping) {
+      const [connector] = await this.dataSource.query('SELECT settingsVersion FROM connectors WHERE id = ?', [run.connectorId]);
+      if (connector && Number(connector.settingsVersion) > appliedVersion) this.startInBackground(ctx, run.connectorId);
+    }
     return finished;
   }
 }
 
 /** How long a lease lasts without renewal: a run renews it after every batch, far more often. */
 export const SYNC_LEASE_MS = 60_000;
+/** How often each node looks for connectors due for a full sync. */
+const DUE_CHECK_MS = 60_000;
 /** How often a caller waiting for another node's run looks at it. */
 const WAIT_POLL_MS = 200;
 
-function summary(counts: SyncCounts, dryRun: boolean): string {
-  const verb = dryRun ? 'would have' : 'have been';
-  return `users ${verb} created ${counts.usersCreated}, updated ${counts.usersUpdated}, disabled ${counts.usersDisabled}, enabled ${counts.usersEnabled}, deleted ${counts.usersDeleted}; memberships added ${counts.membershipsAdded}, removed ${counts.membershipsRemoved}; errors ${counts.errors}`;
-}

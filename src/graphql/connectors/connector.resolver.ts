@@ -37,7 +37,10 @@ export class ConnectorResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => ConnectorType, { description: 'Changes a connector’s settings; those left out stay.' })
+  @Mutation(() => ConnectorType, {
+    description:
+      'Changes a connector’s settings; those left out stay. A change of cleanupAction or copyBehaviour starts a full sync of the connector (or one right after the sync running), so that the directory follows it.',
+  })
   async updateConnector(
     @Arg('id', () => ID, { description: 'The connector.' }) id: string,
     @Arg('input', () => UpdateConnectorInput, { description: 'The settings to change.' }) input: UpdateConnectorInput,
@@ -77,7 +80,7 @@ export class ConnectorResolver {
   @Authorized('ADMIN')
   @Mutation(() => ConnectorType, {
     description:
-      'Replaces the given pattern lists of a connector’s group policy; lists left out are kept. Every pattern is checked before anything is saved: one invalid pattern refuses the whole change with BAD_USER_INPUT naming it.',
+      'Replaces the given pattern lists of a connector’s group policy; lists left out are kept. Every pattern is checked before anything is saved: one invalid pattern refuses the whole change with BAD_USER_INPUT naming it. Once saved, a full sync of the connector starts (see its syncRuns), or, when one is already running, another starts right after it, so that the directory follows the new policy.',
   })
   async updateGroupPolicy(
     @Arg('connectorId', () => ID, { description: 'The connector.' }) connectorId: string,
@@ -98,7 +101,7 @@ export class ConnectorResolver {
   @Authorized('ADMIN')
   @Mutation(() => ConnectorType, {
     description:
-      'Replaces all of a connector’s attribute mappings with these, in this order (an empty list restores the defaults: userName, displayName, the work or primary email, given and family name). Each is checked first; one that does not compile refuses the whole change with BAD_USER_INPUT.',
+      'Replaces all of a connector’s attribute mappings with these, in this order (an empty list restores the defaults: userName, displayName, the work or primary email, given and family name). Each is checked first; one that does not compile refuses the whole change with BAD_USER_INPUT. Once saved, a full sync of the connector starts (or follows the one running), so that every directory user is mapped anew.',
   })
   async setAttributeMappings(
     @Arg('connectorId', () => ID, { description: 'The connector.' }) connectorId: string,

@@ -17,7 +17,7 @@ export class SyncRunResolver {
     @Ctx() { request, services }: GraphQLContext,
   ): Promise<SyncRunType> {
     const { run, finished } = await services.syncRuns.start(request, connectorId, dryRun);
-    return SyncRunType.from(wait ? await finished : run);
+    return SyncRunType.from(wait ? await finished() : run);
   }
 
   @Query(() => SyncRunType, { nullable: true, description: 'One sync run, or null.' })
