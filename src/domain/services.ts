@@ -6,6 +6,9 @@ import type { PathReader } from '../policy/mapping';
 import { AdminTokenService } from './admin/admin-token.service';
 import { AuditService } from './audit/audit.service';
 import { ConnectorService } from './connectors/connector.service';
+import { GroupService } from './directory/group.service';
+import { MembershipService } from './directory/membership.service';
+import { UserService } from './directory/user.service';
 import { IdpGroupService } from './idp/idp-group.service';
 import { IdpUserService } from './idp/idp-user.service';
 import { ProvisioningLog } from './idp/provisioning-log';
@@ -27,6 +30,9 @@ export interface Services {
   attributeMappings: AttributeMappingService;
   syncRuns: SyncRunService;
   provisioningLog: ProvisioningLog;
+  users: UserService;
+  groups: GroupService;
+  memberships: MembershipService;
   /** Writes what is buffered; call before closing the database. */
   close(): Promise<void>;
 }
@@ -56,6 +62,9 @@ export function createServices(dataSource: DataSource, settings: ServiceSettings
     attributeMappings,
     syncRuns: new SyncRunService(dataSource, transactions, connectors, directorySync, log),
     provisioningLog,
+    users: new UserService(dataSource, transactions, audit),
+    groups: new GroupService(dataSource, transactions, audit),
+    memberships: new MembershipService(dataSource, transactions, audit, directorySync),
     close: () => provisioningLog.close(),
   };
 }

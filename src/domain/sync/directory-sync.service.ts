@@ -46,7 +46,7 @@ export interface SyncSamples {
 const SAMPLES_PER_KIND = 10;
 
 /** What one connector's settings make of its users: compiled once per sync. */
-interface ConnectorPlan {
+export interface ConnectorPlan {
   connectorId: string;
   directoryId: string;
   cleanupAction: CleanupAction;
@@ -153,6 +153,16 @@ export class DirectorySyncService {
       await options.onBatch?.(counts);
     }
     return { counts, samples };
+  }
+
+  /**
+   * What the next sync would decide for one user of the plan's directory, from the state that
+   * `manager` sees: the same inputs and rules as a sync, nothing written. Null when the user's IdP
+   * user is gone meanwhile.
+   */
+  async nextDecision(manager: EntityManager, plan: ConnectorPlan, user: { id: string; idpUserId: string | null }): Promise<Reconciliation | null> {
+    const decisions = user.idpUserId ? await this.decide(manager, plan, [user.idpUserId], []) : await this.decide(manager, plan, [], [user.id]);
+    return decisions[0]?.result ?? null;
   }
 
   private async syncBatch(
