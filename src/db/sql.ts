@@ -52,3 +52,30 @@ export function chunks<T>(items: T[], size = SQL_CHUNK): T[][] {
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
 }
+
+/**
+ * `column` starts with `prefix`: a range that an index on the column serves (both dialects order
+ * these columns by code point), and a LIKE that keeps the match exact where MySQL's PAD SPACE
+ * comparison would blur the range's edge. `prefix` must not be empty.
+ */
+export function startsWith(column: string, prefix: string): { sql: string; params: string[] } {
+  const end = prefixEnd(prefix);
+  return {
+    sql: `${column} >= ?${end === null ? '' : ` AND ${column} < ?`} AND ${column} LIKE ? ESCAPE '!'`,
+    params: [prefix, ...(end === null ? [] : [end]), `${escapeLike(prefix)}%`],
+  };
+}
+
+/** The least string above every string that starts with `prefix`; null when there is none. */
+function prefixEnd(prefix: string): string | null {
+  const points = [...prefix].map((char) => char.codePointAt(0)!);
+  while (points.length > 0) {
+    const last = points.pop()!;
+    if (last < 0x10ffff) {
+      // Surrogate code points are no characters: the next one after them is U+E000.
+      const next = last + 1 >= 0xd800 && last + 1 <= 0xdfff ? 0xe000 : last + 1;
+      return String.fromCodePoint(...points, next);
+    }
+  }
+  return null;
+}

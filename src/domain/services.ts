@@ -7,6 +7,9 @@ import { AdminTokenService } from './admin/admin-token.service';
 import { AuditService } from './audit/audit.service';
 import { ConnectorService } from './connectors/connector.service';
 import { SettingsChanges } from './connectors/settings-changes';
+import { GroupService } from './directory/group.service';
+import { MembershipService } from './directory/membership.service';
+import { UserService } from './directory/user.service';
 import { IdpGroupService } from './idp/idp-group.service';
 import { IdpUserService } from './idp/idp-user.service';
 import { ProvisioningLog } from './idp/provisioning-log';
@@ -30,6 +33,9 @@ export interface Services {
   syncRuns: SyncRunService;
   syncCycles: SyncCycles;
   provisioningLog: ProvisioningLog;
+  users: UserService;
+  groups: GroupService;
+  memberships: MembershipService;
   /** Writes what is buffered; call before closing the database. */
   close(): Promise<void>;
 }
@@ -65,6 +71,9 @@ export function createServices(dataSource: DataSource, settings: ServiceSettings
     syncRuns,
     syncCycles,
     provisioningLog,
+    users: new UserService(dataSource, transactions, audit),
+    groups: new GroupService(dataSource, transactions, audit),
+    memberships: new MembershipService(dataSource, transactions, audit, directorySync),
     close: async () => {
       await syncRuns.close();
       await provisioningLog.close();

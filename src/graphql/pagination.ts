@@ -60,3 +60,13 @@ export function decodeCursor(cursor: string | null | undefined, length: number):
   }
   throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
 }
+
+/** A connection from a page of domain items: each mapped to its node, with a cursor of `key`'s parts. */
+export function toConnection<T, N>(
+  page: { items: T[]; total: number; hasNext: boolean },
+  node: (item: T) => N,
+  key: (item: T) => string[],
+): { edges: Array<{ node: N; cursor: string }>; totalCount: number; pageInfo: PageInfo } {
+  const edges = page.items.map((item) => ({ node: node(item), cursor: encodeCursor(key(item)) }));
+  return { edges, totalCount: page.total, pageInfo: { hasNextPage: page.hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -2,6 +2,9 @@ import { GraphQLNamedType, GraphQLObjectType, GraphQLSchema, lexicographicSortSc
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth';
 import { ConnectorResolver } from './connectors/connector.resolver';
+import { GroupResolver } from './directory/group.resolver';
+import { MembershipResolver } from './directory/membership.resolver';
+import { UserResolver } from './directory/user.resolver';
 import { SyncRunResolver } from './sync/sync-run.resolver';
 
 /** type-graphql cannot describe the root types; the SDL should, for people reading it. */
@@ -12,7 +15,7 @@ const ROOT_DESCRIPTIONS: Record<string, string> = {
 
 export async function buildAdminSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
-    resolvers: [ConnectorResolver, SyncRunResolver],
+    resolvers: [ConnectorResolver, SyncRunResolver, UserResolver, GroupResolver, MembershipResolver],
     authChecker,
     validate: false,
   });

@@ -8,7 +8,9 @@ export type MembershipSource = 'IDP' | 'POLICY' | 'LOCAL' | 'COPIED';
 
 /** A user in a group (directory layer); at most one row per (user, group). */
 @Entity('memberships')
-@Index(['groupId'])
+// A group's members page by page in userId order, without sorting the whole group (SQLite's own
+// index on groupId alone would hold rowids, not userIds).
+@Index(['groupId', 'userId'])
 export class MembershipEntity {
   @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
   userId: string;

@@ -9,6 +9,8 @@ export type DisabledReason = 'ADMIN' | 'CLEANUP' | 'IDP';
 /** An application user (directory layer): what the application sees after mapping and policies. */
 @Entity('users')
 @Index(['directoryId', 'userNameKey'], { unique: true })
+// The directory listed across directories, in userName order (and searched by a userName prefix).
+@Index('IDX_users_userNameKey_directoryId', ['userNameKey', 'directoryId'])
 @Index(['directoryId', 'active'])
 @Index(['email'])
 export class UserEntity {

@@ -54,7 +54,7 @@ export interface SyncSamples {
 const SAMPLES_PER_KIND = 10;
 
 /** What one connector's settings make of its users: compiled once per settings version. */
-interface ConnectorPlan {
+export interface ConnectorPlan {
   connectorId: string;
   settingsVersion: number;
   directoryId: string;
@@ -224,6 +224,16 @@ export class DirectorySyncService implements IdpChangeListener {
       await options.onBatch?.(counts);
     }
     return { counts, samples };
+  }
+
+  /**
+   * What the next sync would decide for one user of the plan's directory, from the state that
+   * `manager` sees: the same inputs and rules as a sync, nothing written. Null when the user's IdP
+   * user is gone meanwhile.
+   */
+  async nextDecision(manager: EntityManager, plan: ConnectorPlan, user: { id: string; idpUserId: string | null }): Promise<Reconciliation | null> {
+    const inputs = user.idpUserId ? await this.readInputs(manager, [user.idpUserId], new Map()) : await this.orphans(manager, 'id = ?', [user.id]);
+    return inputs.length > 0 ? this.decide(plan, inputs)[0].result : null;
   }
 
   private async syncBatch(

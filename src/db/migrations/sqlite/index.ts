@@ -3,7 +3,15 @@ import { Initial1795446614429 } from './1795446614429-Initial';
 import { LocalDirectory1795446614430 } from '../common/1795446614430-LocalDirectory';
 import { ScimIndexes1795450530533 } from './1795450530533-ScimIndexes';
 import { SyncLease1795452627345 } from './1795452627345-SyncLease';
+import { DirectoryReads1795457538530 } from './1795457538530-DirectoryReads';
 import { SettingsVersion1795457754128 } from './1795457754128-SettingsVersion';
 
 /** Every SQLite migration, oldest first. */
-export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345, SettingsVersion1795457754128];
+export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [
+  Initial1795446614429,
+  LocalDirectory1795446614430,
+  ScimIndexes1795450530533,
+  SyncLease1795452627345,
+  DirectoryReads1795457538530,
+  SettingsVersion1795457754128,
+];

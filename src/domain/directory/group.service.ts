@@ -1,0 +1,97 @@
+import type { DataSource } from 'typeorm';
+import { caseKey, NAME_LENGTH, newId } from '../../db/columns';
+import { GroupEntity, GroupOrigin } from '../../db/entities/group.entity';
+import { isUniqueViolation } from '../../db/errors';
+import { placeholders, startsWith } from '../../db/sql';
+import type { Transactions } from '../../db/transactions';
+import type { AuditService } from '../audit/audit.service';
+import type { RequestContext } from '../context';
+import { DomainError } from '../errors';
+import { DirectoryGroup, DirectoryUser, GROUP_COLUMNS, groupOf, Page, searchPrefix, USER_COLUMNS, userOf } from './directory.types';
+
+export interface GroupQuery {
+  /** A case-insensitive prefix of the name. */
+  search: string | null;
+  origin: GroupOrigin | null;
+  first: number;
+  /** The nameKey of the last group of the previous page. */
+  after: string | null;
+}
+
+/** The application directory's groups: listed for admins, and created by them (origin LOCAL). */
+export class GroupService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Groups in name order (case-insensitive), on the unique nameKey index; origin is checked on its rows. */
+  async list(_ctx: RequestContext, query: GroupQuery): Promise<Page<DirectoryGroup>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const prefix = searchPrefix(query.search, 'search');
+    if (prefix !== null) {
+      const match = startsWith('g.nameKey', caseKey(prefix));
+      where.push(match.sql);
+      params.push(...match.params);
+    }
+    if (query.origin !== null) {
+      where.push('g.origin = ?');
+      params.push(query.origin);
+    }
+    const from = (conditions: string[]) => `FROM \`groups\` g${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    const [{ total }] = await this.dataSource.query(`SELECT COUNT(*) AS total ${from(where)}`, params);
+    const keyset = query.after === null ? [] : ['g.nameKey > ?'];
+    const rows = await this.dataSource.query(`SELECT ${GROUP_COLUMNS} ${from([...where, ...keyset])} ORDER BY g.nameKey LIMIT ?`, [
+      ...params,
+      ...(query.after === null ? [] : [query.after]),
+      query.first + 1,
+    ]);
+    return { items: rows.slice(0, query.first).map(groupOf), total: Number(total), hasNext: rows.length > query.first };
+  }
+
+  async find(ctx: RequestContext, id: string): Promise<DirectoryGroup | null> {
+    return (await this.byIds(ctx, [id])).get(id) ?? null;
+  }
+
+  /** Groups by id, in one statement (for DataLoader); ids without a group are missing from the map. */
+  async byIds(_ctx: RequestContext, ids: readonly string[]): Promise<Map<string, DirectoryGroup>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.query(`SELECT ${GROUP_COLUMNS} FROM \`groups\` g WHERE g.id IN (${placeholders(ids.length)})`, [...ids]);
+    return new Map(rows.map((row: Record<string, unknown>) => [String(row.id), groupOf(row)]));
+  }
+
+  /**
+   * A group's members in userId order: the (groupId, userId) index serves each page, however
+   * large the group. `after` is the last userId of the previous page.
+   */
+  async members(_ctx: RequestContext, groupId: string, page: { first: number; after: string | null }): Promise<Page<DirectoryUser>> {
+    const [{ total }] = await this.dataSource.query('SELECT COUNT(*) AS total FROM memberships WHERE groupId = ?', [groupId]);
+    const rows = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.userId
+       WHERE m.groupId = ?${page.after === null ? '' : ' AND m.userId > ?'} ORDER BY m.userId LIMIT ?`,
+      [groupId, ...(page.after === null ? [] : [page.after]), page.first + 1],
+    );
+    return { items: rows.slice(0, page.first).map(userOf), total: Number(total), hasNext: rows.length > page.first };
+  }
+
+  /** A local group. Names are unique regardless of case: a taken name is a CONFLICT. */
+  async create(ctx: RequestContext, rawName: string): Promise<DirectoryGroup> {
+    const name = rawName.trim();
+    if (name === '') throw new DomainError('INVALID_INPUT', 'name must not be empty', { field: 'name' });
+    if (name.length > NAME_LENGTH) throw new DomainError('INVALID_INPUT', `name must be at most ${NAME_LENGTH} characters`, { field: 'name' });
+    const now = new Date();
+    const group: GroupEntity = { id: newId(), name, nameKey: caseKey(name), origin: 'LOCAL', createdAt: now, updatedAt: now };
+    try {
+      await this.transactions.run(async (manager) => {
+        await manager.insert(GroupEntity, group);
+        await this.audit.record(manager, ctx, { action: 'group.create', targetType: 'Group', targetId: group.id, after: { name, origin: 'LOCAL' } });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('CONFLICT', `a group named "${name}" exists already (names are unique regardless of case)`, { field: 'name' });
+      throw error;
+    }
+    return { id: group.id, name, nameKey: group.nameKey, origin: 'LOCAL', createdAt: now };
+  }
+}
