@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newId } from '../../db/columns';
-import type { CleanupAction } from '../../db/entities/connector.entity';
+import type { CleanupAction, CopyBehaviour } from '../../db/entities/connector.entity';
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
@@ -12,6 +12,7 @@ import { CompiledPolicy, DirectorySide, Membership, reconcile, Reconciliation } 
 import type { RequestContext } from '../context';
 import type { AttributeMappingService } from '../mappings/attribute-mapping.service';
 import type { GroupPolicyService } from '../policies/group-policy.service';
+import { copyFromOtherDirectories, CreatedUser } from './copy';
 
 /** Users reconciled per transaction in a full sync: memory stays bounded by it, whatever the directory's size. */
 export const SYNC_BATCH = 500;
@@ -50,6 +51,7 @@ interface ConnectorPlan {
   connectorId: string;
   directoryId: string;
   cleanupAction: CleanupAction;
+  copyBehaviour: CopyBehaviour;
   policy: CompiledPolicy;
   mappings: MappingProgram;
 }
@@ -101,13 +103,14 @@ export class DirectorySyncService {
   ) {}
 
   async plan(ctx: RequestContext, connectorId: string): Promise<ConnectorPlan> {
-    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction FROM connectors WHERE id = ?', [connectorId]);
+    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction, copyBehaviour FROM connectors WHERE id = ?', [connectorId]);
     const policy = await this.groupPolicies.get(ctx, connectorId);
     const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId])).get(connectorId)!;
     return {
       connectorId,
       directoryId: connector.directoryId,
       cleanupAction: connector.cleanupAction,
+      copyBehaviour: readJson<CopyBehaviour>(connector.copyBehaviour),
       policy: {
         alwaysAssign: policy.alwaysAssign,
         onlyAssign: policy.onlyAssign.map(compilePattern),
@@ -189,9 +192,11 @@ export class DirectorySyncService {
   private async applyAll(manager: EntityManager, plan: ConnectorPlan, decisions: Decision[], counts: SyncCounts, samples: SyncSamples): Promise<void> {
     const added: Array<{ userId: string; membership: Membership }> = [];
     const removed: Array<{ userId: string; group: string }> = [];
+    const created: CreatedUser[] = [];
     for (const decision of decisions) {
       const userId = await this.applyUser(manager, plan, decision, counts, samples);
       if (!userId) continue;
+      if (!decision.existing) created.push({ id: userId, userName: decision.attributes!.userName, properties: decision.attributes!.properties });
       for (const membership of decision.result.added) added.push({ userId, membership });
       for (const membership of decision.result.removed) removed.push({ userId, group: membership.group });
     }
@@ -218,6 +223,8 @@ export class DirectorySyncService {
         );
       }
     }
+    // After the batch's own memberships, so that a group the IdP or a policy gives is not marked copied.
+    counts.membershipsAdded += await copyFromOtherDirectories(manager, plan.copyBehaviour, created);
   }
 
   private async decide(manager: EntityManager, plan: ConnectorPlan, idpUserIds: string[], orphanUserIds: string[]): Promise<Decision[]> {
