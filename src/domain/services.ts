@@ -32,7 +32,7 @@ export interface Services {
 }
 
 /** What the services need from outside the domain: the operator's settings, and how to read SCIM paths. */
-export interface ServiceSettings extends Pick<Config, 'adminToken'> {
+export interface ServiceSettings extends Pick<Config, 'adminToken' | 'syncLeaseSeconds'> {
   pathReader: PathReader;
 }
 
@@ -54,7 +54,7 @@ export function createServices(dataSource: DataSource, settings: ServiceSettings
     idpGroups: new IdpGroupService(dataSource, transactions),
     groupPolicies,
     attributeMappings,
-    syncRuns: new SyncRunService(dataSource, transactions, connectors, directorySync, log),
+    syncRuns: new SyncRunService(dataSource, transactions, connectors, directorySync, log, settings.syncLeaseSeconds * 1000),
     provisioningLog,
     close: () => provisioningLog.close(),
   };
