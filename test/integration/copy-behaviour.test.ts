@@ -16,10 +16,11 @@ const SETTINGS = `mutation ($id: ID!, $copy: CopyBehaviourInput!, $policy: Group
   updateGroupPolicy(connectorId: $id, input: $policy) { id }
   setAttributeMappings(connectorId: $id, mappings: $mappings) { id }
 }`;
-/** The default mappings, and one property that the mapping owns. */
+/** A display name, a property the mapping sets, and one it clears (no user here has a nickName). */
 const MAPPINGS = [
   { target: 'DISPLAY_NAME', source: '{displayName}' },
   { target: 'PROPERTY', property: 'costCenter', source: '{title}' },
+  { target: 'PROPERTY', property: 'nickName', source: '{nickName}', onNoMatch: 'CLEAR' },
 ];
 
 interface Seed {
@@ -118,7 +119,7 @@ for (const kind of databaseKinds()) {
     it('when a connector creates a user that the local directory holds in other letter case, then it copies memberships, last login and properties', async () => {
       await seed(LOCAL_DIRECTORY_ID, 'Adele.Vance@contoso.example', {
         lastLoginAt: '2026-03-01 08:30:00.250',
-        properties: { locale: 'de', costCenter: 'CC-1' },
+        properties: { locale: 'de', costCenter: 'CC-1', nickName: 'Addy' },
         groups: ['wiki-editors', 'jira-users'],
       });
       const connector = await connectorWith('copy all', {}, ['wiki-.*']);
@@ -128,7 +129,7 @@ for (const kind of databaseKinds()) {
       assert.deepEqual([first.usersCreated, first.membershipsAdded], [1, 2]);
       assert.deepEqual(await directoryUser(connector.directoryId, 'adele.vance@contoso.example'), {
         lastLoginAt: '2026-03-01T08:30:00.250Z',
-        // The mapping owns costCenter; the copy fills in the rest.
+        // The mappings decide costCenter and nickName; the copy gives the rest.
         properties: { locale: 'de', costCenter: 'Engineering' },
         // A group the IdP gives stays the IdP's; the rest is copied.
         memberships: ['jira-users:IDP', 'wiki-editors:COPIED'],
@@ -137,7 +138,11 @@ for (const kind of databaseKinds()) {
 
     it('when the user syncs again after its source changed, then nothing is copied again', async () => {
       const connector = await connectorWith('copy once', {}, ['wiki-.*', 'old-.*']);
-      const sourceId = await seed(LOCAL_DIRECTORY_ID, 'once@contoso.example', { lastLoginAt: '2026-01-02 03:04:05.000', properties: { locale: 'fr' }, groups: ['wiki-readers'] });
+      const sourceId = await seed(LOCAL_DIRECTORY_ID, 'once@contoso.example', {
+        lastLoginAt: '2026-01-02 03:04:05.000',
+        properties: { locale: 'fr', nickName: 'Once' },
+        groups: ['wiki-readers'],
+      });
       await provision(connector, 'once@contoso.example');
       await run(connector.id);
       const copied = await directoryUser(connector.directoryId, 'once@contoso.example');

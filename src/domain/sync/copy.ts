@@ -2,13 +2,14 @@ import type { EntityManager } from 'typeorm';
 import { caseKey } from '../../db/columns';
 import type { CopyBehaviour } from '../../db/entities/connector.entity';
 import { chunks, insertIgnore, placeholders, readJson, readTime, sqlTime } from '../../db/sql';
+import { MappedUser, withMappedProperties } from '../../policy/mapping';
 
 /** A user a sync has just created, as it wrote it. */
 export interface CreatedUser {
   id: string;
   userName: string;
-  /** The properties its attribute mappings gave it. */
-  properties: Record<string, string>;
+  /** What its attribute mappings said of the properties they name. */
+  mappedProperties: MappedUser['properties'];
 }
 
 interface SourceUser {
@@ -35,8 +36,9 @@ const UPDATE_CHUNK = 200;
  *   the next sync removes it unless its group matches never remove (seeds: "If a synchronized
  *   user is a member of a group … but not in SCIM 2.0, the next sync does remove that
  *   membership"), so migrated groups are kept by listing them in never remove.
- * - Properties: the mappings own the properties they name, copied values fill in the rest. The
- *   same rule holds at every later sync, which changes only the properties a mapping names.
+ * - Properties: the copied ones, then the mapped ones over them, as at every later sync: a
+ *   mapping that yields a value or clears its property decides it, and a property no mapping
+ *   names (or whose mapping keeps the current value) keeps the copied one.
  *
  * Answers how many memberships it copied.
  */
@@ -83,7 +85,7 @@ async function copyAttributes(manager: EntityManager, copy: CopyBehaviour, pairs
     };
     if (copy.lastLogin) setEach('lastLoginAt', ({ source }) => (source.lastLoginAt === null ? null : sqlTime(readTime(source.lastLoginAt))));
     if (copy.properties) {
-      setEach('properties', ({ user, source }) => JSON.stringify({ ...(readJson<Record<string, string> | null>(source.properties) ?? {}), ...user.properties }));
+      setEach('properties', ({ user, source }) => JSON.stringify(withMappedProperties(readJson<Record<string, string> | null>(source.properties) ?? {}, user.mappedProperties)));
     }
     await manager.query(`UPDATE users SET ${sets.join(', ')} WHERE id IN (${placeholders(batch.length)})`, [
       ...parameters,

@@ -6,7 +6,7 @@ import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
-import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader } from '../../policy/mapping';
+import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader, withMappedProperties } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
 import { CompiledPolicy, DirectorySide, Membership, reconcile, Reconciliation } from '../../policy/reconcile';
 import type { RequestContext } from '../context';
@@ -84,6 +84,8 @@ interface Decision {
   idpUserId: string | null;
   existing: DirectoryUserRow | null;
   attributes: Attributes | null;
+  /** What the mappings said of the properties they name; empty for a user the IdP no longer holds. */
+  mappedProperties: MappedUser['properties'];
   result: Reconciliation;
 }
 
@@ -196,7 +198,7 @@ export class DirectorySyncService {
     for (const decision of decisions) {
       const userId = await this.applyUser(manager, plan, decision, counts, samples);
       if (!userId) continue;
-      if (!decision.existing) created.push({ id: userId, userName: decision.attributes!.userName, properties: decision.attributes!.properties });
+      if (!decision.existing) created.push({ id: userId, userName: decision.attributes!.userName, mappedProperties: decision.mappedProperties });
       for (const membership of decision.result.added) added.push({ userId, membership });
       for (const membership of decision.result.removed) removed.push({ userId, group: membership.group });
     }
@@ -258,11 +260,18 @@ export class DirectorySyncService {
         plan.policy,
         plan.cleanupAction,
       );
-      return { label: current?.userName ?? idpUser.userName, idpUserId: idpUser.id, existing: current, attributes: attributesOf(mapped, current, idpUser.userName), result };
+      return {
+        label: current?.userName ?? idpUser.userName,
+        idpUserId: idpUser.id,
+        existing: current,
+        attributes: attributesOf(mapped, current, idpUser.userName),
+        mappedProperties: mapped.properties,
+        result,
+      };
     });
     for (const orphan of existing.filter((user) => user.idpUserId === null)) {
       const result = reconcile(null, directorySide(orphan, memberships.get(orphan.id) ?? []), plan.policy, plan.cleanupAction);
-      decisions.push({ label: orphan.userName, idpUserId: null, existing: orphan, attributes: null, result });
+      decisions.push({ label: orphan.userName, idpUserId: null, existing: orphan, attributes: null, mappedProperties: {}, result });
     }
     return decisions;
   }
@@ -396,11 +405,6 @@ function attributesOfRow(user: DirectoryUserRow): Attributes {
 function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpUserName: string): Attributes {
   const base = current ? attributesOfRow(current) : { userName: idpUserName, displayName: null, email: null, firstName: null, lastName: null, properties: {} };
   const pick = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
-  const properties = { ...base.properties };
-  for (const [name, value] of Object.entries(mapped.properties)) {
-    if (value === null) delete properties[name];
-    else properties[name] = value;
-  }
   return {
     // A user cannot be without a name: a cleared userName keeps the one it has.
     userName: mapped.userName || base.userName,
@@ -408,7 +412,7 @@ function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpU
     email: pick(mapped.email, base.email),
     firstName: pick(mapped.firstName, base.firstName),
     lastName: pick(mapped.lastName, base.lastName),
-    properties,
+    properties: withMappedProperties(base.properties, mapped.properties),
   };
 }
 
