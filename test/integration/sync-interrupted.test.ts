@@ -65,8 +65,9 @@ for (const kind of databaseKinds()) {
     });
 
     it('when the node is killed after a batch and restarted, then a new full sync completes the directory and the killed run ends FAILED', async () => {
-      // A short lease, so that the dead node's hold runs out within the test.
-      const env = { DATABASE_URL: databaseUrl(scratch.config), ADMIN_TOKEN: ADMIN, SYNC_LEASE_SECONDS: '3' };
+      // A lease shorter than the default, so that the dead node's hold runs out soon, yet well above
+      // the time a batch takes on a busy machine: a run whose lease runs out stops.
+      const env = { DATABASE_URL: databaseUrl(scratch.config), ADMIN_TOKEN: ADMIN, SYNC_LEASE_SECONDS: '10' };
       node = await start(env);
       const created = await graphql(node.url, ADMIN, 'mutation { createConnector(input: { name: "killed" }) { connector { id scimBaseUrl } token } }');
       const { connector, token } = created.data.createConnector;
@@ -110,7 +111,7 @@ for (const kind of databaseKinds()) {
         completing = (await graphql(node.url, ADMIN, RUN, { id: connector.id, wait: true })).data.runSync;
       }
       assert.notEqual(completing.id, killedId);
-      assert.deepEqual([completing.status, completing.usersCreated], ['SUCCEEDED', USERS - afterKill.users]);
+      assert.deepEqual([completing.status, completing.usersCreated], ['SUCCEEDED', USERS - afterKill.users], JSON.stringify((await graphql(node.url, ADMIN, READ, { id: completing.id })).data));
 
       const killed = (await graphql(node.url, ADMIN, READ, { id: killedId })).data.syncRun;
       assert.equal(killed.status, 'FAILED');

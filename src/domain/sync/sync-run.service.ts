@@ -200,6 +200,8 @@ export class SyncRunService {
         dryRun,
         onBatch: async (progress) => {
           trackPeak();
+          // The batch is written: a run that stops after it still reports it.
+          counts = { ...progress };
           if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost: it ran out, or another node took it');
           await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
         },
