@@ -17,9 +17,15 @@ export interface Config {
   logLevel: LogLevel;
   /** SCIM requests a second each connector may send to one node; 0 leaves them unlimited. */
   scimRateLimit: number;
+  /**
+   * How long a node's hold on a connector's full sync lasts without renewal (a run renews it after
+   * every batch): how long a node that died mid-sync blocks the next full sync of that connector.
+   */
+  syncLeaseSeconds: number;
 }
 
 export const DEFAULT_SQLITE_FILE = path.join('data', 'scim-directory.sqlite');
+export const DEFAULT_SYNC_LEASE_SECONDS = 60;
 /** Long enough that a guessable word cannot pass as an admin token. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
@@ -86,8 +92,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!/^\d+$/.test(rawRateLimit)) problems.push(`SCIM_RATE_LIMIT: "${rawRateLimit}" is not a whole number of requests a second`);
   }
 
+  let syncLeaseSeconds = DEFAULT_SYNC_LEASE_SECONDS;
+  const rawSyncLease = value('SYNC_LEASE_SECONDS');
+  if (rawSyncLease !== undefined) {
+    syncLeaseSeconds = Number(rawSyncLease);
+    if (!/^\d+$/.test(rawSyncLease) || syncLeaseSeconds < 1) problems.push(`SYNC_LEASE_SECONDS: "${rawSyncLease}" is not a whole number of seconds, 1 or more`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ port, host, database, publicUrl, adminToken, logLevel, scimRateLimit });
+  return Object.freeze({ port, host, database, publicUrl, adminToken, logLevel, scimRateLimit, syncLeaseSeconds });
 }
 
 /** Answers the database settings, or a sentence saying what is wrong with the URL. */

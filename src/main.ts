@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   await migrate(dataSource);
   log.info({ database: describeDatabase(config.database) }, 'database migrated');
 
-  const services = createServices(dataSource, { adminToken: config.adminToken, pathReader: scimPathReader }, log);
+  const services = createServices(dataSource, { adminToken: config.adminToken, syncLeaseSeconds: config.syncLeaseSeconds, pathReader: scimPathReader }, log);
   const initialToken = await services.adminTokens.ensureInitialToken();
   const app = await createApp(services, config, log);
 

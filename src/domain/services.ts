@@ -41,7 +41,7 @@ export interface Services {
 }
 
 /** What the services need from outside the domain: the operator's settings, and how to read SCIM paths. */
-export interface ServiceSettings extends Pick<Config, 'adminToken'> {
+export interface ServiceSettings extends Pick<Config, 'adminToken' | 'syncLeaseSeconds'> {
   pathReader: PathReader;
   /** How long SCIM traffic may pause before its incremental cycle ends (tests shorten it). */
   cycleGapMs?: number;
@@ -57,7 +57,7 @@ export function createServices(dataSource: DataSource, settings: ServiceSettings
   const attributeMappings = new AttributeMappingService(dataSource, transactions, audit, settings.pathReader, settingsChanges);
   const syncCycles = new SyncCycles(dataSource, transactions, log, settings.cycleGapMs);
   const directorySync = new DirectorySyncService(dataSource, transactions, groupPolicies, attributeMappings, settings.pathReader, syncCycles);
-  const syncRuns = new SyncRunService(dataSource, transactions, connectors, directorySync, settingsChanges, log);
+  const syncRuns = new SyncRunService(dataSource, transactions, connectors, directorySync, settingsChanges, log, settings.syncLeaseSeconds * 1000);
   return {
     dataSource,
     transactions,

@@ -60,6 +60,16 @@ export interface MappedUser {
   dropped: boolean;
 }
 
+/** `properties` after the mapped ones: a value sets its property, null removes it, and what no mapping names stays. */
+export function withMappedProperties(properties: Record<string, string>, mapped: MappedUser['properties']): Record<string, string> {
+  const result = { ...properties };
+  for (const [name, value] of Object.entries(mapped)) {
+    if (value === null) delete result[name];
+    else result[name] = value;
+  }
+  return result;
+}
+
 /** The mappings used while a connector has none: the attributes Entra sends, as they are. */
 export const DEFAULT_MAPPINGS: MappingDefinition[] = [
   { target: 'USER_NAME', property: null, source: '{userName}', transformations: [], onNoMatch: 'KEEP' },

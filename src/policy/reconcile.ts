@@ -42,11 +42,18 @@ export interface Reconciliation {
   memberships: Membership[];
   added: Membership[];
   removed: Membership[];
+  /**
+   * Memberships that stay but change hands: one an admin or a copy made, which the IdP or a policy
+   * now gives too, is theirs from now on (so that it says what keeps it).
+   */
+  retagged: Membership[];
   /** Why the cleanup action applies, when it does. */
   cleanup: 'DELETED_IN_IDP' | 'NOT_IN_REQUIRED_GROUP' | 'DROPPED_BY_MAPPING' | null;
 }
 
 const key = (group: string) => group.toLowerCase();
+/** Sources that reconciliation itself keeps; a membership held by one of them is not taken over. */
+const HELD_BY_SYNC = new Set<MembershipSource>(['IDP', 'POLICY']);
 const matchesAny = (patterns: GroupPattern[], group: string) => patterns.some((pattern) => pattern.matches(group));
 
 /**
@@ -92,10 +99,13 @@ export function reconcile(
   const existing = current?.memberships ?? [];
   const memberships: Membership[] = [];
   const removed: Membership[] = [];
+  const retagged: Membership[] = [];
   for (const membership of existing) {
     const wanted = desired.get(key(membership.group));
     if (wanted) {
-      memberships.push(membership);
+      const kept = HELD_BY_SYNC.has(membership.managedBy) ? membership : { group: membership.group, managedBy: wanted.managedBy };
+      if (kept !== membership) retagged.push(kept);
+      memberships.push(kept);
       desired.delete(key(membership.group));
     } else if (matchesAny(policy.neverRemove, membership.group)) {
       memberships.push(membership);
@@ -107,7 +117,7 @@ export function reconcile(
   memberships.push(...added);
 
   const { active, disabledReason } = activity(side.active, current);
-  return { user: current ? 'KEEP' : 'CREATE', active, disabledReason, memberships, added, removed, cleanup: null };
+  return { user: current ? 'KEEP' : 'CREATE', active, disabledReason, memberships, added, removed, retagged, cleanup: null };
 }
 
 function cleanupCause(idp: IdpSide | null, policy: CompiledPolicy): Reconciliation['cleanup'] {
@@ -119,11 +129,11 @@ function cleanupCause(idp: IdpSide | null, policy: CompiledPolicy): Reconciliati
 
 function applyCleanup(cause: NonNullable<Reconciliation['cleanup']>, current: DirectorySide | null, action: CleanupAction): Reconciliation {
   // A user the cleanup would remove at once is never created.
-  if (!current) return { user: 'NONE', active: false, disabledReason: null, memberships: [], added: [], removed: [], cleanup: cause };
-  const unchanged = { memberships: current.memberships, added: [], removed: [], cleanup: cause };
+  if (!current) return { user: 'NONE', active: false, disabledReason: null, memberships: [], added: [], removed: [], retagged: [], cleanup: cause };
+  const unchanged = { memberships: current.memberships, added: [], removed: [], retagged: [], cleanup: cause };
   switch (action) {
     case 'DELETE':
-      return { user: 'DELETE', active: false, disabledReason: null, memberships: [], added: [], removed: current.memberships, cleanup: cause };
+      return { user: 'DELETE', active: false, disabledReason: null, memberships: [], added: [], removed: current.memberships, retagged: [], cleanup: cause };
     case 'DISABLE':
       return {
         user: 'KEEP',

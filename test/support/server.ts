@@ -4,6 +4,7 @@ import http from 'node:http';
 import pino from 'pino';
 import type { DataSource, Logger } from 'typeorm';
 import { createApp } from '../../src/app';
+import { DEFAULT_SYNC_LEASE_SECONDS } from '../../src/config';
 import { createDataSource, migrate } from '../../src/db/data-source';
 import { createServices, Services } from '../../src/domain/services';
 import { scimPathReader } from '../../src/scim/path-reader';
@@ -54,7 +55,11 @@ export interface TestServerOptions {
 export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase(kind, options.logger);
   const log = pino({ level: 'silent' });
-  const services = createServices(database.dataSource, { adminToken: TEST_ADMIN_TOKEN, pathReader: scimPathReader, cycleGapMs: options.cycleGapMs }, log);
+  const services = createServices(
+    database.dataSource,
+    { adminToken: TEST_ADMIN_TOKEN, syncLeaseSeconds: DEFAULT_SYNC_LEASE_SECONDS, pathReader: scimPathReader, cycleGapMs: options.cycleGapMs },
+    log,
+  );
   // Listen first: the app's public URL names the port the system picked.
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       logLevel: 'info',
       scimRateLimit: 0,
+      syncLeaseSeconds: 60,
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -59,9 +60,10 @@ describe('loadConfig', () => {
       ADMIN_TOKEN: 'short',
       LOG_LEVEL: 'loud',
       SCIM_RATE_LIMIT: 'fast',
+      SYNC_LEASE_SECONDS: '0',
     });
-    assert.equal(problems.length, 6);
-    for (const [index, name] of ['PORT', 'DATABASE_URL', 'PUBLIC_URL', 'ADMIN_TOKEN', 'LOG_LEVEL', 'SCIM_RATE_LIMIT'].entries()) {
+    assert.equal(problems.length, 7);
+    for (const [index, name] of ['PORT', 'DATABASE_URL', 'PUBLIC_URL', 'ADMIN_TOKEN', 'LOG_LEVEL', 'SCIM_RATE_LIMIT', 'SYNC_LEASE_SECONDS'].entries()) {
       assert.match(problems[index], new RegExp(`^${name}: `));
     }
   });
@@ -76,6 +78,10 @@ describe('loadConfig', () => {
       assert.match(problem, reason);
     });
   }
+
+  it('when SYNC_LEASE_SECONDS is set, then full-sync leases last that long', () => {
+    assert.equal(loadConfig({ SYNC_LEASE_SECONDS: '5' }).syncLeaseSeconds, 5);
+  });
 
   it('when a port is out of range, then it is refused', () => {
     assert.match(problemsOf({ PORT: '70000' })[0], /^PORT: /);

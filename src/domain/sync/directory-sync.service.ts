@@ -1,18 +1,19 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newId } from '../../db/columns';
-import type { CleanupAction } from '../../db/entities/connector.entity';
+import type { CleanupAction, CopyBehaviour } from '../../db/entities/connector.entity';
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
-import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader } from '../../policy/mapping';
+import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader, withMappedProperties } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
 import { CompiledPolicy, DirectorySide, groupMatters, Membership, reconcile, Reconciliation } from '../../policy/reconcile';
 import type { RequestContext } from '../context';
 import type { IdpChange, IdpChangeListener, IdpUserRecord } from '../idp/idp.types';
 import type { AttributeMappingService } from '../mappings/attribute-mapping.service';
 import type { GroupPolicyService } from '../policies/group-policy.service';
+import { copyFromOtherDirectories, CreatedUser } from './copy';
 import type { SyncCycles } from './sync-cycles';
 
 /** Users reconciled per transaction in a full sync: memory stays bounded by it, whatever the directory's size. */
@@ -59,6 +60,7 @@ export interface ConnectorPlan {
   settingsVersion: number;
   directoryId: string;
   cleanupAction: CleanupAction;
+  copyBehaviour: CopyBehaviour;
   policy: CompiledPolicy;
   mappings: MappingProgram;
 }
@@ -108,6 +110,8 @@ interface Decision {
   idpUserId: string | null;
   existing: DirectoryUserRow | null;
   attributes: Attributes | null;
+  /** What the mappings said of the properties they name; empty for a user the IdP no longer holds. */
+  mappedProperties: MappedUser['properties'];
   result: Reconciliation;
 }
 
@@ -131,7 +135,9 @@ export class DirectorySyncService implements IdpChangeListener {
   ) {}
 
   async plan(ctx: RequestContext, connectorId: string): Promise<ConnectorPlan> {
-    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction, settingsVersion FROM connectors WHERE id = ?', [connectorId]);
+    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction, copyBehaviour, settingsVersion FROM connectors WHERE id = ?', [
+      connectorId,
+    ]);
     const policy = await this.groupPolicies.get(ctx, connectorId);
     const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId])).get(connectorId)!;
     return {
@@ -139,6 +145,7 @@ export class DirectorySyncService implements IdpChangeListener {
       settingsVersion: Number(connector.settingsVersion),
       directoryId: connector.directoryId,
       cleanupAction: connector.cleanupAction,
+      copyBehaviour: readJson<CopyBehaviour>(connector.copyBehaviour),
       policy: {
         alwaysAssign: policy.alwaysAssign,
         onlyAssign: policy.onlyAssign.map(compilePattern),
@@ -272,9 +279,13 @@ export class DirectorySyncService implements IdpChangeListener {
   private async applyAll(manager: EntityManager, plan: ConnectorPlan, decisions: Decision[], counts: SyncCounts, samples: SyncSamples): Promise<void> {
     const added: Array<{ userId: string; membership: Membership }> = [];
     const removed: Array<{ userId: string; group: string }> = [];
+    const created: CreatedUser[] = [];
+    const retagged: Array<{ userId: string; membership: Membership }> = [];
     for (const decision of decisions) {
       const userId = await this.applyUser(manager, plan, decision, counts, samples);
       if (!userId) continue;
+      for (const membership of decision.result.retagged) retagged.push({ userId, membership });
+      if (!decision.existing) created.push({ id: userId, userName: decision.attributes!.userName, mappedProperties: decision.mappedProperties });
       for (const membership of decision.result.added) added.push({ userId, membership });
       for (const membership of decision.result.removed) removed.push({ userId, group: membership.group });
     }
@@ -301,6 +312,19 @@ export class DirectorySyncService implements IdpChangeListener {
         );
       }
     }
+    if (retagged.length > 0) {
+      // Rare (an admin's or a copy's membership that the IdP now gives too): one statement each.
+      const groupIds = await this.groupIds(manager, retagged.map((item) => item.membership.group));
+      for (const { userId, membership } of retagged) {
+        await manager.query('UPDATE memberships SET managedBy = ? WHERE userId = ? AND groupId = ?', [
+          membership.managedBy,
+          userId,
+          groupIds.get(caseKey(membership.group)),
+        ]);
+      }
+    }
+    // After the batch's own memberships, so that a group the IdP or a policy gives is not marked copied.
+    counts.membershipsAdded += await copyFromOtherDirectories(manager, plan.copyBehaviour, created);
   }
 
   /**
@@ -356,7 +380,7 @@ export class DirectorySyncService implements IdpChangeListener {
     return inputs.map(({ idpUser, idpGroups, current, memberships }) => {
       if (!idpUser) {
         const result = reconcile(null, directorySide(current!, memberships), plan.policy, plan.cleanupAction);
-        return { label: current!.userName, idpUserId: null, existing: current, attributes: null, result };
+        return { label: current!.userName, idpUserId: null, existing: current, attributes: null, mappedProperties: {}, result };
       }
       const mapped = plan.mappings.run(idpUser.resource);
       const result = reconcile(
@@ -365,7 +389,14 @@ export class DirectorySyncService implements IdpChangeListener {
         plan.policy,
         plan.cleanupAction,
       );
-      return { label: current?.userName ?? idpUser.userName, idpUserId: idpUser.id, existing: current, attributes: attributesOf(mapped, current, idpUser.userName), result };
+      return {
+        label: current?.userName ?? idpUser.userName,
+        idpUserId: idpUser.id,
+        existing: current,
+        attributes: attributesOf(mapped, current, idpUser.userName),
+        mappedProperties: mapped.properties,
+        result,
+      };
     });
   }
 
@@ -511,11 +542,6 @@ function attributesOfRow(user: DirectoryUserRow): Attributes {
 function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpUserName: string): Attributes {
   const base = current ? attributesOfRow(current) : { userName: idpUserName, displayName: null, email: null, firstName: null, lastName: null, properties: {} };
   const pick = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
-  const properties = { ...base.properties };
-  for (const [name, value] of Object.entries(mapped.properties)) {
-    if (value === null) delete properties[name];
-    else properties[name] = value;
-  }
   return {
     // A user cannot be without a name: a cleared userName keeps the one it has.
     userName: mapped.userName || base.userName,
@@ -523,7 +549,7 @@ function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpU
     email: pick(mapped.email, base.email),
     firstName: pick(mapped.firstName, base.firstName),
     lastName: pick(mapped.lastName, base.lastName),
-    properties,
+    properties: withMappedProperties(base.properties, mapped.properties),
   };
 }
 

@@ -39,6 +39,8 @@ export class SyncRunService {
     private readonly sync: DirectorySyncService,
     settingsChanges: SettingsChanges,
     private readonly log: Logger,
+    /** How long a full sync's lease lasts without renewal (config SYNC_LEASE_SECONDS). */
+    private readonly leaseMs: number,
   ) {
     settingsChanges.subscribe((ctx, connectorId) => this.startInBackground(ctx, connectorId));
     this.timer = setInterval(() => void this.startDue(), DUE_CHECK_MS);
@@ -98,7 +100,7 @@ export class SyncRunService {
     // A full sync writes: one node at a time per connector. The lease and the run row are written
     // together, so that whoever finds the lease taken also finds the run to join.
     const started = await this.transactions.run(async (manager) => {
-      if (!dryRun && !(await this.takeLease(manager, connectorId, run.id, now))) return false;
+      if (!dryRun && !(await this.takeLease(manager, connectorId, run.id, now, connector.syncLeaseOwner))) return false;
       await manager.insert(SyncRunEntity, run);
       return true;
     });
@@ -118,21 +120,40 @@ export class SyncRunService {
     return { run: { ...run }, finished: () => finished };
   }
 
-  /** Takes the connector's sync lease for run `owner` when nobody holds it, in one conditional UPDATE. */
-  private async takeLease(manager: EntityManager, connectorId: string, owner: string, now: Date): Promise<boolean> {
+  /**
+   * Takes the connector's sync lease for run `owner` when nobody holds it, in one conditional
+   * UPDATE. `heldBy` is the holder as read before the transaction (on SQLite, a transaction that
+   * reads first cannot write once another process has written). A run that still runs when its
+   * lease is taken has lost it (it ran out: the node died or stalled), and is marked interrupted;
+   * should the lease have changed hands in between, `heldBy` has ended or lost it all the same.
+   */
+  private async takeLease(manager: EntityManager, connectorId: string, owner: string, now: Date, heldBy: string | null): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .update(ConnectorEntity)
-      .set({ syncLeaseOwner: owner, syncLeaseUntil: new Date(now.getTime() + SYNC_LEASE_MS) })
+      .set({ syncLeaseOwner: owner, syncLeaseUntil: new Date(now.getTime() + this.leaseMs) })
       .where('id = :connectorId', { connectorId })
       .andWhere('(syncLeaseUntil IS NULL OR syncLeaseUntil < :now)', { now: sqlTime(now) })
       .execute();
-    return result.affected === 1;
+    if (result.affected !== 1) return false;
+    if (heldBy) await markInterrupted(manager, heldBy, now);
+    return true;
   }
 
+  /**
+   * Extends the lease while it is still the run's. A lease that ran out is lost even when nobody
+   * has taken it yet: by then the run counts as interrupted (isAbandoned), so it must not go on.
+   */
   private async renewLease(connectorId: string, owner: string): Promise<boolean> {
+    const now = new Date();
     const result = await this.transactions.run((manager) =>
-      manager.update(ConnectorEntity, { id: connectorId, syncLeaseOwner: owner }, { syncLeaseUntil: new Date(Date.now() + SYNC_LEASE_MS) }),
+      manager
+        .createQueryBuilder()
+        .update(ConnectorEntity)
+        .set({ syncLeaseUntil: new Date(now.getTime() + this.leaseMs) })
+        .where('id = :connectorId AND syncLeaseOwner = :owner', { connectorId, owner })
+        .andWhere('syncLeaseUntil >= :now', { now: sqlTime(now) })
+        .execute(),
     );
     return result.affected === 1;
   }
@@ -142,18 +163,33 @@ export class SyncRunService {
     return connector?.syncLeaseOwner ? this.dataSource.getRepository(SyncRunEntity).findOneBy({ id: connector.syncLeaseOwner }) : null;
   }
 
-  /**
-   * Resolves with the run once it has ended, whichever node runs it; or as it stands when its
-   * lease has gone (its node died), since nobody will end it then.
-   */
+  /** Resolves with the run once it has ended, whichever node runs it, or once it is found interrupted. */
   private async whenFinished(id: string): Promise<SyncRunEntity> {
     for (;;) {
-      const run = await this.dataSource.getRepository(SyncRunEntity).findOneByOrFail({ id });
+      const run = await this.settle(await this.dataSource.getRepository(SyncRunEntity).findOneByOrFail({ id }));
       if (run.status !== 'RUNNING') return run;
-      const [lease] = await this.dataSource.query('SELECT syncLeaseOwner, syncLeaseUntil FROM connectors WHERE id = ?', [run.connectorId]);
-      if (lease?.syncLeaseOwner !== id || readTime(lease.syncLeaseUntil).getTime() < Date.now()) return run;
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
+  }
+
+  /** The run as it stands, marked FAILED first when it can no longer end by itself. */
+  private async settle(run: SyncRunEntity): Promise<SyncRunEntity> {
+    if (run.status !== 'RUNNING' || !(await this.isAbandoned(run))) return run;
+    await this.transactions.run((manager) => markInterrupted(manager, run.id, new Date()));
+    return this.dataSource.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });
+  }
+
+  /**
+   * Whether a running run was left by its node: a full sync that no longer holds a live lease (it
+   * renews it after every batch), a preview that has recorded no progress for as long. Incremental
+   * cycles end by a rule of their own.
+   */
+  private async isAbandoned(run: SyncRunEntity): Promise<boolean> {
+    const now = Date.now();
+    if (run.kind === 'PREVIEW') return run.lastActivityAt.getTime() + this.leaseMs < now;
+    if (run.kind !== 'FULL') return false;
+    const [lease] = await this.dataSource.query('SELECT syncLeaseOwner, syncLeaseUntil FROM connectors WHERE id = ?', [run.connectorId]);
+    return lease?.syncLeaseOwner !== run.id || readTime(lease.syncLeaseUntil).getTime() < now;
   }
 
   /** A connector's runs, newest first; `after` is the (startedAt, id) of the last run of the previous page. */
@@ -169,7 +205,8 @@ export class SyncRunService {
       query.andWhere('(run.startedAt < :at OR (run.startedAt = :at AND run.id < :id))', { at: page.after.startedAt, id: page.after.id });
     }
     const rows = await query.orderBy('run.startedAt', 'DESC').addOrderBy('run.id', 'DESC').take(page.first + 1).getMany();
-    return { items: rows.slice(0, page.first), total, hasNext: rows.length > page.first };
+    const items = await Promise.all(rows.slice(0, page.first).map((run) => this.settle(run)));
+    return { items, total, hasNext: rows.length > page.first };
   }
 
   /** A run's log lines, oldest first, after the line with id `afterId`. */
@@ -187,7 +224,8 @@ export class SyncRunService {
   }
 
   async get(_ctx: RequestContext, id: string): Promise<SyncRunEntity | null> {
-    return this.dataSource.getRepository(SyncRunEntity).findOneBy({ id });
+    const run = await this.dataSource.getRepository(SyncRunEntity).findOneBy({ id });
+    return run && this.settle(run);
   }
 
   private async execute(ctx: RequestContext, run: SyncRunEntity, dryRun: boolean): Promise<SyncRunEntity> {
@@ -207,8 +245,10 @@ export class SyncRunService {
         dryRun,
         onBatch: async (progress) => {
           trackPeak();
+          // The batch is written: a run that stops after it still reports it.
+          counts = { ...progress };
           if (this.stopping) throw new Error('the server is stopping; the next full sync finishes the work');
-          if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost to another node');
+          if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost: it ran out, or another node took it');
           await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
         },
       });
@@ -256,10 +296,26 @@ export class SyncRunService {
   }
 }
 
-/** How long a lease lasts without renewal: a run renews it after every batch, far more often. */
-export const SYNC_LEASE_MS = 60_000;
 /** How often each node looks for connectors due for a full sync. */
 const DUE_CHECK_MS = 60_000;
 /** How often a caller waiting for another node's run looks at it. */
 const WAIT_POLL_MS = 200;
+
+/**
+ * Ends a run that can no longer end by itself as FAILED, with a log line saying so; a run that has
+ * ended meanwhile stays as it is. What it wrote stays: each batch was a transaction of its own,
+ * and the next full sync does the rest.
+ */
+async function markInterrupted(manager: EntityManager, runId: string, at: Date): Promise<void> {
+  const result = await manager.update(SyncRunEntity, { id: runId, status: 'RUNNING' }, { status: 'FAILED', finishedAt: at });
+  if (result.affected !== 1) return;
+  await manager.insert(SyncLogEntryEntity, {
+    syncRunId: runId,
+    at,
+    level: 'ERROR',
+    message: 'the sync was interrupted: the node running it stopped before it finished',
+    userName: null,
+    details: null,
+  });
+}
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Transformation } from '../../../src/db/entities/attribute-mapping.entity';
-import { DEFAULT_MAPPINGS, MappingDefinition, MappingError, MappingProgram } from '../../../src/policy/mapping';
+import { DEFAULT_MAPPINGS, MappingDefinition, MappingError, MappingProgram, withMappedProperties } from '../../../src/policy/mapping';
 import { scimPathReader } from '../../../src/scim/path-reader';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -156,4 +156,20 @@ describe('attribute mapping: targets and defaults', () => {
     assert.ok(performance.now() - started < 1000);
     assert.ok(String(result.properties.out).length <= 10_000);
   });
+});
+
+describe('withMappedProperties', () => {
+  const table: Array<[string, Record<string, string>, Record<string, string | null>, Record<string, string>]> = [
+    ['a mapped value', { locale: 'de' }, { locale: 'fr' }, { locale: 'fr' }],
+    ['a cleared property', { locale: 'de', team: 'a' }, { locale: null }, { team: 'a' }],
+    ['a property no mapping names', { locale: 'de' }, { costCenter: 'R-1' }, { locale: 'de', costCenter: 'R-1' }],
+    ['nothing mapped', { locale: 'de' }, {}, { locale: 'de' }],
+  ];
+  for (const [what, properties, mapped, expected] of table) {
+    it(`when the mappings give ${what}, then the properties are ${JSON.stringify(expected)}`, () => {
+      const given = { ...properties };
+      assert.deepEqual(withMappedProperties(properties, mapped), expected);
+      assert.deepEqual(properties, given, 'the properties given stay as they were');
+    });
+  }
 });

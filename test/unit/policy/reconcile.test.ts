@@ -76,6 +76,8 @@ describe('reconcile: SCIM is the source of truth, unless never remove', () => {
     ['an IdP membership the IdP no longer reports', {}, [member('sales')], [], [], ['sales']],
     ['a local membership of a synced user', {}, [member('wiki-editors', 'LOCAL')], [], [], ['wiki-editors']],
     ['a copied membership', {}, [member('old-team', 'COPIED')], [], [], ['old-team']],
+    ['a copied membership whose group matches never remove', { neverRemove: ['old-.*'] }, [member('old-team', 'COPIED')], [], ['old-team'], []],
+    ['a copied membership the IdP reports too', {}, [member('old-team', 'COPIED')], ['old-team'], ['old-team'], []],
     ['a membership whose group matches never remove', { neverRemove: ['wiki-.*'] }, [member('wiki-editors', 'LOCAL')], [], ['wiki-editors'], []],
     ['a membership the IdP still reports', {}, [member('sales')], ['sales'], ['sales'], []],
     ['a membership the IdP reports but never assign now filters', { neverAssign: ['sales'] }, [member('sales')], ['sales'], [], ['sales']],
