@@ -171,3 +171,20 @@ describe('reconcile: IdP active flag', () => {
     assert.deepEqual([result.user, result.active, result.disabledReason], ['CREATE', false, 'IDP']);
   });
 });
+
+describe('reconcile: who keeps a membership', () => {
+  const table: Array<[string, Membership, PolicyLists, string[], Membership[]]> = [
+    ['a copied membership the IdP now reports', member('jira-users', 'COPIED'), {}, ['jira-users'], [member('jira-users', 'IDP')]],
+    ['a local membership an always-assign group names', member('everyone', 'LOCAL'), { alwaysAssign: ['everyone'] }, [], [member('everyone', 'POLICY')]],
+    ['an IdP membership always assign also names', member('everyone', 'IDP'), { alwaysAssign: ['everyone'] }, ['everyone'], []],
+    ['a policy membership the IdP now reports', member('everyone', 'POLICY'), { alwaysAssign: ['everyone'] }, ['everyone'], []],
+    ['a copied membership kept by never remove only', member('wiki', 'COPIED'), { neverRemove: ['wiki'] }, [], []],
+  ];
+  for (const [what, membership, lists, idpGroups, retagged] of table) {
+    it(`when ${what} syncs, then ${retagged.length ? `it is the ${retagged[0].managedBy}’s from now on` : 'it keeps its source'}`, () => {
+      const result = reconcile(idp(idpGroups), directory([membership]), policy(lists), 'DISABLE');
+      assert.deepEqual(result.retagged, retagged);
+      assert.deepEqual([result.added, result.removed], [[], []]);
+    });
+  }
+});
