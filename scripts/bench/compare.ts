@@ -146,6 +146,7 @@ function formatComparison(outcomes: Outcome[]): string {
   };
   const lines = [
     ...table(baseline ? `req/s (x ${BASELINE})` : 'req/s', outcomes, throughput),
+    ...table('p50 ms', outcomes, (phase) => phase.p50Ms.toFixed(2)),
     ...table('p99 ms', outcomes, (phase) => phase.p99Ms.toFixed(1)),
     ...table('errors', outcomes, (phase) => `${phase.errors}/${phase.requests}`),
   ];

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 /**
  * Values for hand-written SQL that both dialects store alike. Hot paths (SCIM) run plain
  * parameterised SQL rather than the query builder; these keep those values in the same form
@@ -25,6 +26,12 @@ export function sqlBool(value: boolean): number {
 }
 
 /** `?, ?, ?` for an IN list of `count` parameters. */
+/** Runs a write in `manager`'s transaction and answers how many rows it changed, whatever the driver. */
+export async function affectedRows(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const result = await manager.queryRunner!.query(sql, params, true);
+  return result.affected ?? 0;
+}
+
 export function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }

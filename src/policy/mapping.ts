@@ -104,6 +104,11 @@ export class MappingProgram {
     return new MappingProgram(compiled, reader);
   }
 
+  /** Whether a user's attributes can decide its groups: a mapping names groups, or drops users. */
+  get decidesGroups(): boolean {
+    return this.mappings.some(({ definition }) => definition.target === 'GROUP_NAMES' || definition.onNoMatch === 'DROP_USER');
+  }
+
   run(resource: Record<string, unknown>): MappedUser {
     const result: MappedUser = { properties: {}, groupNames: [], dropped: false };
     for (const mapping of this.mappings) {

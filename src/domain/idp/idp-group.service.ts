@@ -88,7 +88,7 @@ export class IdpGroupService {
         );
         await this.addMembers(manager, record, memberIds, now);
         if (memberIds.length > 0) {
-          await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames: [record.displayName], userIds: memberIds } });
+          await this.directory.follow(ctx, manager, scope, connectorId, { members: { group: record.displayName, joined: memberIds, left: [] } });
         }
       });
     } catch (error) {
@@ -129,10 +129,9 @@ export class IdpGroupService {
         const now = new Date();
         const write = decided.write ?? current;
         displayName = write.displayName;
-        // A rename changes every member's groups; a replace, those of the members it drops too.
         const renamed = write.displayName !== current.displayName;
-        const touched = renamed || decided.members?.replaceWith ? await this.userMemberIds(manager, id) : [];
-        if (decided.members) touched.push(...decided.members.add, ...decided.members.remove, ...(decided.members.replaceWith ?? []));
+        // A rename changes every member's groups; a replace, those of the members it drops too.
+        const before = renamed || decided.members?.replaceWith ? await this.userMemberIds(manager, id) : [];
         const updated: IdpGroupRecord = {
           ...current,
           displayName: write.displayName,
@@ -154,9 +153,11 @@ export class IdpGroupService {
           ],
         );
         if (decided.members) await this.changeMembers(manager, updated, decided.members, now);
-        if (touched.length > 0) {
-          const groupNames = renamed ? [current.displayName, updated.displayName] : [updated.displayName];
-          await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames, userIds: touched } });
+        if (renamed) {
+          const userIds = [...before, ...(decided.members ? [...decided.members.add, ...(decided.members.replaceWith ?? [])] : [])];
+          await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames: [current.displayName, updated.displayName], userIds } });
+        } else if (decided.members) {
+          await this.directory.follow(ctx, manager, scope, connectorId, { members: { group: updated.displayName, ...memberDelta(decided.members, before) } });
         }
         return updated;
       });
@@ -173,7 +174,7 @@ export class IdpGroupService {
       await manager.query('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
       await manager.query('DELETE FROM idp_groups WHERE id = ?', [id]);
       if (members.length > 0) {
-        await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames: [group.displayName], userIds: members } });
+        await this.directory.follow(ctx, manager, scope, connectorId, { members: { group: group.displayName, joined: [], left: members } });
       }
     });
   }
@@ -269,6 +270,19 @@ export class IdpGroupService {
     }
     return current;
   }
+}
+
+/**
+ * Who joined and who left a group through `change` (applied as changeMembers does: the replace,
+ * then the removals, then the additions); `before` is the member list, read only for a replace.
+ */
+function memberDelta(change: MemberChange, before: string[]): { joined: string[]; left: string[] } {
+  const removed = new Set(change.remove);
+  const after = new Set([...(change.replaceWith ?? []).filter((id) => !removed.has(id)), ...change.add]);
+  const had = new Set(before);
+  const joined = [...after].filter((id) => !had.has(id));
+  const left = [...new Set([...before, ...change.remove])].filter((id) => !after.has(id));
+  return { joined, left };
 }
 
 function groupNotFound(id: string): DomainError {

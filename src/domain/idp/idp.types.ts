@@ -106,7 +106,9 @@ export interface IdpChange {
   changed?: Array<{ before: IdpUserRecord; after: IdpUserRecord }>;
   /** Users the write is deleting (told before their rows go). */
   deleted?: string[];
-  /** Users whose groups changed, and the names of the groups concerned (both names, for a rename). */
+  /** A group's members changed: who joined it and who left it (ids of IdP members). */
+  members?: { group: string; joined: string[]; left: string[] };
+  /** Users whose groups changed otherwise (a rename), and the names of the groups concerned. */
   regrouped?: { groupNames: string[]; userIds: string[] };
 }
 

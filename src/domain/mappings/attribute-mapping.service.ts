@@ -22,8 +22,8 @@ export class AttributeMappingService {
   ) {}
 
   /** The mappings of several connectors, in order, read in one statement (for DataLoader). */
-  async forConnectors(_ctx: RequestContext, connectorIds: readonly string[]): Promise<Map<string, MappingDefinition[]>> {
-    return readMappings(this.dataSource.manager, connectorIds);
+  async forConnectors(_ctx: RequestContext, connectorIds: readonly string[], manager = this.dataSource.manager): Promise<Map<string, MappingDefinition[]>> {
+    return readMappings(manager, connectorIds);
   }
 
   /**

@@ -41,13 +41,13 @@ export class GroupPolicyService {
     private readonly settingsChanges: SettingsChanges,
   ) {}
 
-  /** The group policies of several connectors, read in one statement (for DataLoader). */
-  async forConnectors(_ctx: RequestContext, connectorIds: readonly string[]): Promise<Map<string, GroupPolicy>> {
-    return readPolicies(this.dataSource.manager, connectorIds);
+  /** The group policies of several connectors, read in one statement (for DataLoader); `manager` reads within a transaction. */
+  async forConnectors(_ctx: RequestContext, connectorIds: readonly string[], manager = this.dataSource.manager): Promise<Map<string, GroupPolicy>> {
+    return readPolicies(manager, connectorIds);
   }
 
-  async get(ctx: RequestContext, connectorId: string): Promise<GroupPolicy> {
-    return (await this.forConnectors(ctx, [connectorId])).get(connectorId)!;
+  async get(ctx: RequestContext, connectorId: string, manager = this.dataSource.manager): Promise<GroupPolicy> {
+    return (await this.forConnectors(ctx, [connectorId], manager)).get(connectorId)!;
   }
 
   /**

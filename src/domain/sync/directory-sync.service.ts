@@ -4,7 +4,7 @@ import type { CleanupAction, CopyBehaviour } from '../../db/entities/connector.e
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
-import { chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
+import { affectedRows, chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader, withMappedProperties } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
@@ -63,6 +63,12 @@ export interface ConnectorPlan {
   copyBehaviour: CopyBehaviour;
   policy: CompiledPolicy;
   mappings: MappingProgram;
+  /**
+   * Whether a user's membership of an IdP group decides its membership of the directory group of
+   * that name and nothing else (no required patterns, no mapping that names groups or drops users):
+   * then a member change is followed by adding or removing those memberships alone.
+   */
+  membershipsFollowGroups: boolean;
 }
 
 interface DirectoryUserRow {
@@ -134,12 +140,15 @@ export class DirectorySyncService implements IdpChangeListener {
     private readonly cycles: SyncCycles,
   ) {}
 
-  async plan(ctx: RequestContext, connectorId: string): Promise<ConnectorPlan> {
-    const [connector] = await this.dataSource.query('SELECT id, directoryId, cleanupAction, copyBehaviour, settingsVersion FROM connectors WHERE id = ?', [
-      connectorId,
-    ]);
-    const policy = await this.groupPolicies.get(ctx, connectorId);
-    const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId])).get(connectorId)!;
+  /**
+   * Compiles the connector's settings. Within a transaction, pass its manager: on MySQL a write
+   * that waited for a second pooled connection could wait for ever once every one is taken.
+   */
+  async plan(ctx: RequestContext, connectorId: string, manager = this.dataSource.manager): Promise<ConnectorPlan> {
+    const [connector] = await manager.query('SELECT id, directoryId, cleanupAction, copyBehaviour, settingsVersion FROM connectors WHERE id = ?', [connectorId]);
+    const policy = await this.groupPolicies.get(ctx, connectorId, manager);
+    const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId], manager)).get(connectorId)!;
+    const program = MappingProgram.compile(mappings.length > 0 ? mappings : DEFAULT_MAPPINGS, this.reader);
     return {
       connectorId,
       settingsVersion: Number(connector.settingsVersion),
@@ -153,7 +162,8 @@ export class DirectorySyncService implements IdpChangeListener {
         neverRemove: policy.neverRemove.map(compilePattern),
         required: policy.required.map(compilePattern),
       },
-      mappings: MappingProgram.compile(mappings.length > 0 ? mappings : DEFAULT_MAPPINGS, this.reader),
+      mappings: program,
+      membershipsFollowGroups: policy.required.length === 0 && !program.decidesGroups,
     };
   }
 
@@ -173,18 +183,68 @@ export class DirectorySyncService implements IdpChangeListener {
       known.set(after.id, stateOf(after));
       toRead.push(after.id);
     }
+    const counts = zeroCounts();
+    const samples = emptySamples();
+    if (change.members && groupMatters(plan.policy, change.members.group)) {
+      const touched = [...change.members.joined, ...change.members.left];
+      // Memberships an admin or a copy made are for a whole reconciliation to judge.
+      const whole = plan.membershipsFollowGroups ? await this.withOthersMemberships(manager, touched) : new Set(touched);
+      toRead.push(...whole);
+      const keep = (ids: string[]) => ids.filter((id) => !whole.has(id));
+      await this.followMembers(manager, plan, { group: change.members.group, joined: keep(change.members.joined), left: keep(change.members.left) }, counts);
+    }
     if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
     const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
     inputs.push(...(await this.readInputs(manager, [...new Set(toRead)], known)));
     if (change.deleted && change.deleted.length > 0) inputs.push(...(await this.readLeaving(manager, change.deleted)));
-    if (inputs.length === 0) return;
 
-    const counts = zeroCounts();
-    const samples = emptySamples();
     const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
-    await this.applyAll(manager, plan, decisions, counts, samples);
+    if (decisions.length > 0) await this.applyAll(manager, plan, decisions, counts, samples);
     if (Object.values(counts).some((count) => count > 0)) scope.afterCommit(() => this.cycles.record(connectorId, counts, samples.errors));
+  }
+
+  /** Of the IdP users `idpUserIds`, those whose directory users have a membership an admin or a copy made. */
+  private async withOthersMemberships(manager: EntityManager, idpUserIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const batch of chunks(idpUserIds)) {
+      const rows: Array<{ idpUserId: string }> = await manager.query(
+        `SELECT DISTINCT u.idpUserId FROM users u JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${placeholders(batch.length)}) AND m.managedBy IN ('LOCAL', 'COPIED')`,
+        batch,
+      );
+      for (const row of rows) found.add(row.idpUserId);
+    }
+    return found;
+  }
+
+  /**
+   * A member change of an IdP group whose name the policy assigns, when that is all a membership
+   * depends on (plan.membershipsFollowGroups), for members whose memberships all come from the IdP
+   * and the policy: what reconcile() would decide for each, without reading each one's whole
+   * state. Joining gives the directory membership; leaving takes it away, unless always assign
+   * names the group or never remove matches it.
+   */
+  private async followMembers(manager: EntityManager, plan: ConnectorPlan, members: NonNullable<IdpChange['members']>, counts: SyncCounts): Promise<void> {
+    const usersOf = (ids: string[], columns = 'id') => `SELECT ${columns} FROM users WHERE idpUserId IN (${placeholders(ids.length)})`;
+    if (members.joined.length > 0) {
+      const groupId = (await this.ensureGroups(manager, [{ group: members.group, managedBy: 'IDP' }])).get(caseKey(members.group))!;
+      const now = sqlTime(new Date());
+      for (const batch of chunks(members.joined)) {
+        counts.membershipsAdded += await affectedRows(
+          manager,
+          `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) ${usersOf(batch, "id, ?, 'IDP', ?")}`,
+          [groupId, now, ...batch],
+        );
+      }
+    }
+    const kept = plan.policy.alwaysAssign.some((name) => caseKey(name) === caseKey(members.group)) || plan.policy.neverRemove.some((pattern) => pattern.matches(members.group));
+    if (members.left.length > 0 && !kept) {
+      const groupId = (await this.groupIds(manager, [members.group])).get(caseKey(members.group));
+      if (!groupId) return;
+      for (const batch of chunks(members.left)) {
+        counts.membershipsRemoved += await affectedRows(manager, `DELETE FROM memberships WHERE groupId = ? AND userId IN (${usersOf(batch)})`, [groupId, ...batch]);
+      }
+    }
   }
 
   /** The connector's plan, compiled again only when its settings changed since (on any node). */
@@ -192,7 +252,7 @@ export class DirectorySyncService implements IdpChangeListener {
     const [row] = await manager.query('SELECT settingsVersion FROM connectors WHERE id = ?', [connectorId]);
     const cached = this.plans.get(connectorId);
     if (cached && cached.settingsVersion === Number(row.settingsVersion)) return cached;
-    const plan = await this.plan(ctx, connectorId);
+    const plan = await this.plan(ctx, connectorId, manager);
     this.plans.set(connectorId, plan);
     return plan;
   }
