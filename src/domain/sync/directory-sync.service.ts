@@ -392,34 +392,29 @@ export class DirectorySyncService implements IdpChangeListener {
    * again): their groups in the IdP, their directory users and those users' memberships.
    */
   private async readInputs(manager: EntityManager, idpUserIds: string[], known: Map<string, IdpUserState>): Promise<UserInputs[]> {
-    if (idpUserIds.length === 0) return [];
-    const idpUsers: IdpUserState[] = [];
-    const unknown = idpUserIds.filter((id) => !known.has(id));
-    for (const batch of chunks(unknown)) {
-      const rows: Array<{ id: string; userName: string; active: unknown; resource: unknown }> = await manager.query(
-        `SELECT id, userName, active, resource FROM idp_users WHERE id IN (${placeholders(batch.length)})`,
-        batch,
-      );
-      for (const row of rows) idpUsers.push({ id: row.id, userName: row.userName, active: Boolean(Number(row.active)), resource: readJson(row.resource) });
-    }
-    for (const id of idpUserIds) if (known.has(id)) idpUsers.push(known.get(id)!);
-    const ids = idpUsers.map((user) => user.id);
+    const idpUsers = new Map<string, IdpUserState>();
     const idpGroups = new Map<string, string[]>();
-    const existing: DirectoryUserRow[] = [];
-    for (const batch of chunks(ids)) {
-      const rows: Array<{ memberId: string; displayName: string }> = await manager.query(
-        `SELECT m.memberId, g.displayName FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${placeholders(batch.length)})`,
-        batch,
-      );
-      for (const row of rows) idpGroups.set(row.memberId, [...(idpGroups.get(row.memberId) ?? []), row.displayName]);
-      existing.push(...(await manager.query(`SELECT * FROM users WHERE idpUserId IN (${placeholders(batch.length)})`, batch)));
+    const current = new Map<string, DirectoryUserRow>();
+    const memberships = new Map<string, Membership[]>();
+    const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+    for (const batch of chunks([...new Set(idpUserIds)])) {
+      const unknown = batch.filter((id) => !known.has(id));
+      // One statement, one round trip: each part's rows say which they are.
+      const rows: InputRow[] = await manager.query(inputsQuery(batch.length, unknown.length), [...unknown, ...batch, ...batch, ...batch]);
+      for (const row of rows) {
+        if (row.part === 'i') idpUsers.set(row.ref, { id: row.ref, userName: row.c1!, active: Boolean(Number(row.c2)), resource: readJson(row.c3) });
+        else if (row.part === 'g') push(idpGroups, row.ref, row.c1!);
+        else if (row.part === 'm') push(memberships, row.ref, { group: row.c1!, managedBy: row.c2 as MembershipSource });
+        else current.set(row.ref, directoryUserOf(row));
+      }
+      for (const id of batch) if (known.has(id)) idpUsers.set(id, known.get(id)!);
     }
-    const memberships = await this.membershipsOf(manager, existing.map((user) => user.id));
-    const byIdpUser = new Map(existing.map((user) => [user.idpUserId!, user]));
-    return idpUsers.map((idpUser) => {
-      const current = byIdpUser.get(idpUser.id) ?? null;
-      return { idpUser, idpGroups: idpGroups.get(idpUser.id) ?? [], current, memberships: current ? (memberships.get(current.id) ?? []) : [] };
-    });
+    return [...idpUsers.values()].map((idpUser) => ({
+      idpUser,
+      idpGroups: idpGroups.get(idpUser.id) ?? [],
+      current: current.get(idpUser.id) ?? null,
+      memberships: memberships.get(idpUser.id) ?? [],
+    }));
   }
 
   /** Directory users that lost their IdP user (`where` picks them), for cleanup. */
@@ -568,6 +563,59 @@ export class DirectorySyncService implements IdpChangeListener {
     }
     return read();
   }
+}
+
+/** A row of inputsQuery: `part` says what it is, `ref` the IdP user it belongs to. */
+interface InputRow {
+  part: 'i' | 'g' | 'u' | 'm';
+  ref: string;
+  c1: string | null;
+  c2: unknown;
+  c3: unknown;
+  c4: string | null;
+  c5: string | null;
+  c6: string | null;
+  c7: string | null;
+  c8: unknown;
+  c9: unknown;
+}
+
+/**
+ * What reconciliation reads of some IdP users, as one UNION ALL: the IdP users not known already
+ * (i), their IdP groups (g), their directory users (u) and those users' memberships (m).
+ */
+function inputsQuery(count: number, unknownCount: number): string {
+  const ids = placeholders(count);
+  const parts = [
+    `SELECT 'g' AS part, m.memberId AS ref, g.displayName AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+     FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`,
+    `SELECT 'u', u.idpUserId, u.id, u.userName, u.displayName, u.email, u.firstName, u.lastName, u.disabledReason, u.active, u.properties
+     FROM users u WHERE u.idpUserId IN (${ids})`,
+    `SELECT 'm', u.idpUserId, g.name, m.managedBy, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+     FROM users u JOIN memberships m ON m.userId = u.id JOIN \`groups\` g ON g.id = m.groupId WHERE u.idpUserId IN (${ids})`,
+  ];
+  if (unknownCount > 0) {
+    parts.unshift(
+      `SELECT 'i' AS part, id AS ref, userName AS c1, active AS c2, resource AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+       FROM idp_users WHERE id IN (${placeholders(unknownCount)})`,
+    );
+  }
+  return parts.join(' UNION ALL ');
+}
+
+function directoryUserOf(row: InputRow): DirectoryUserRow {
+  return {
+    id: row.c1!,
+    idpUserId: row.ref,
+    userName: row.c2 as string,
+    displayName: row.c3 as string | null,
+    email: row.c4,
+    firstName: row.c5,
+    lastName: row.c6,
+    disabledReason: row.c7 as DisabledReason | null,
+    active: row.c8,
+    properties: row.c9,
+  };
 }
 
 function emptySamples(): SyncSamples {
