@@ -239,10 +239,12 @@ export class DirectorySyncService implements IdpChangeListener {
     }
     const kept = plan.policy.alwaysAssign.some((name) => caseKey(name) === caseKey(members.group)) || plan.policy.neverRemove.some((pattern) => pattern.matches(members.group));
     if (members.left.length > 0 && !kept) {
-      const groupId = (await this.groupIds(manager, [members.group])).get(caseKey(members.group));
-      if (!groupId) return;
       for (const batch of chunks(members.left)) {
-        counts.membershipsRemoved += await affectedRows(manager, `DELETE FROM memberships WHERE groupId = ? AND userId IN (${usersOf(batch)})`, [groupId, ...batch]);
+        counts.membershipsRemoved += await affectedRows(
+          manager,
+          `DELETE FROM memberships WHERE groupId = (SELECT id FROM \`groups\` WHERE nameKey = ?) AND userId IN (${usersOf(batch)})`,
+          [caseKey(members.group), ...batch],
+        );
       }
     }
   }
@@ -501,25 +503,16 @@ export class DirectorySyncService implements IdpChangeListener {
             now,
           ],
         );
-      } else if (attributes ? changed(existing, attributes, result) : activityChanged(existing, result)) {
-        const values = attributes ?? attributesOfRow(existing);
-        await manager.query(
-          `UPDATE users SET userName = ?, userNameKey = ?, displayName = ?, email = ?, firstName = ?, lastName = ?, active = ?, disabledReason = ?, properties = ?, updatedAt = ?
-           WHERE id = ?`,
-          [
-            values.userName,
-            caseKey(values.userName),
-            values.displayName,
-            values.email,
-            values.firstName,
-            values.lastName,
-            sqlBool(result.active),
-            result.disabledReason,
-            JSON.stringify(values.properties),
+      } else {
+        const changes = changedColumns(existing, attributes ?? attributesOfRow(existing), result);
+        if (changes.length > 0) {
+          // Only the columns that change: an index whose columns are not set is not touched.
+          await manager.query(`UPDATE users SET ${changes.map(([column]) => `${column} = ?`).join(', ')}, updatedAt = ? WHERE id = ?`, [
+            ...changes.map(([, value]) => value),
             now,
             existing.id,
-          ],
-        );
+          ]);
+        }
       }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -659,6 +652,23 @@ function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpU
     lastName: pick(mapped.lastName, base.lastName),
     properties: withMappedProperties(base.properties, mapped.properties),
   };
+}
+
+/** The users columns whose values `attributes` and `result` change, with their new values. */
+function changedColumns(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation): Array<[string, unknown]> {
+  const was = attributesOfRow(user);
+  const columns: Array<[string, unknown, boolean]> = [
+    ['userName', attributes.userName, attributes.userName !== was.userName],
+    ['userNameKey', caseKey(attributes.userName), caseKey(attributes.userName) !== caseKey(was.userName)],
+    ['displayName', attributes.displayName, attributes.displayName !== was.displayName],
+    ['email', attributes.email, attributes.email !== was.email],
+    ['firstName', attributes.firstName, attributes.firstName !== was.firstName],
+    ['lastName', attributes.lastName, attributes.lastName !== was.lastName],
+    ['active', sqlBool(result.active), result.active !== Boolean(Number(user.active))],
+    ['disabledReason', result.disabledReason, result.disabledReason !== user.disabledReason],
+    ['properties', JSON.stringify(attributes.properties), JSON.stringify(attributes.properties) !== JSON.stringify(was.properties)],
+  ];
+  return columns.filter(([, , changes]) => changes).map(([column, value]) => [column, value]);
 }
 
 function activityChanged(user: DirectoryUserRow, result: Reconciliation): boolean {
