@@ -7,7 +7,7 @@ import { UserEntity } from './user.entity';
 export type MembershipSource = 'IDP' | 'POLICY' | 'LOCAL' | 'COPIED';
 
 /** A user in a group (directory layer); at most one row per (user, group). */
-@Entity('memberships')
+@Entity('memberships', { withoutRowid: true })
 // A group's members page by page in userId order, without sorting the whole group (SQLite's own
 // index on groupId alone would hold rowids, not userIds).
 @Index(['groupId', 'userId'])

@@ -5,6 +5,7 @@ import { ScimIndexes1795450530533 } from './1795450530533-ScimIndexes';
 import { SyncLease1795452627345 } from './1795452627345-SyncLease';
 import { DirectoryReads1795457538530 } from './1795457538530-DirectoryReads';
 import { SettingsVersion1795457754128 } from './1795457754128-SettingsVersion';
+import { MembershipsWithoutRowid1795459000000 } from './1795459000000-MembershipsWithoutRowid';
 
 /** Every SQLite migration, oldest first. */
 export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -14,4 +15,5 @@ export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [
   SyncLease1795452627345,
   DirectoryReads1795457538530,
   SettingsVersion1795457754128,
+  MembershipsWithoutRowid1795459000000,
 ];
