@@ -209,6 +209,8 @@ for (const kind of databaseKinds()) {
     it('when SCIM traffic pauses longer than the gap, then its cycle ends with a summary and the next traffic opens another', async () => {
       const connector = await createConnector(server.url, 'cycles');
       const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const memory = await graphql(server.url, TEST_ADMIN_TOKEN, 'mutation ($id: ID!) { updateConnector(id: $id, input: { logFreeMemory: true }) { id } }', { id: connector.id });
+      assert.equal(memory.errors, undefined, JSON.stringify(memory.errors));
       await send('POST', '/Users', { userName: 'first@contoso.example' });
       await send('POST', '/Users', { userName: 'second@contoso.example' });
       await server.services.syncCycles.flush();
@@ -218,7 +220,7 @@ for (const kind of databaseKinds()) {
       const answer = await graphql(
         server.url,
         TEST_ADMIN_TOKEN,
-        'query ($id: ID!) { connector(id: $id) { syncRuns(first: 10) { edges { node { kind status usersCreated finishedAt log(first: 5) { edges { node { message } } } } } } } }',
+        'query ($id: ID!) { connector(id: $id) { syncRuns(first: 10) { edges { node { kind status usersCreated finishedAt memory log(first: 5) { edges { node { message } } } } } } } }',
         { id: connector.id },
       );
       assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
@@ -231,6 +233,10 @@ for (const kind of databaseKinds()) {
         ],
       );
       assert.match(cycles[1].log.edges[0].node.message, /^users have been created 2/);
+      // With logFreeMemory on, a cycle carries the figures of its first write, its last and its peak.
+      const figures = cycles[1].memory;
+      assert.ok(figures.start.rss > 0 && figures.end.heapUsed > 0 && figures.peak.freeSystem > 0, JSON.stringify(figures));
+      assert.ok(figures.peak.rss >= figures.end.rss);
     });
   });
 }

@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../../db/columns';
-import { forUpdate, readTime, sqlTime } from '../../db/sql';
+import type { SyncRunMemory } from '../../db/entities/sync-run.entity';
+import { forUpdate, readJson, readTime, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import type { Logger } from '../../logger';
 import { summary, SyncCounts, zeroCounts } from './directory-sync.service';
+import { memoryNow, withMemoryNow } from './memory';
 
 /**
  * How long a connector's SCIM traffic may pause before its cycle ends. Entra sends a cycle's
@@ -89,10 +91,11 @@ export class SyncCycles {
   private async add(connectorId: string, changes: Pending): Promise<void> {
     await this.transactions.run(async (manager) => {
       // The connector's row serialises nodes that would each open a cycle for the same traffic.
-      const connector = await manager.query(`SELECT id FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [connectorId]);
-      if (connector.length === 0) return;
-      const [open]: Array<{ id: string; lastActivityAt: unknown }> = await manager.query(
-        `SELECT id, lastActivityAt FROM sync_runs WHERE connectorId = ? AND kind = 'INCREMENTAL' AND status = 'RUNNING' ORDER BY startedAt DESC LIMIT 1`,
+      const [connector] = await manager.query(`SELECT logFreeMemory FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [connectorId]);
+      if (!connector) return;
+      const logMemory = Boolean(Number(connector.logFreeMemory));
+      const [open]: Array<{ id: string; lastActivityAt: unknown; memory: unknown }> = await manager.query(
+        `SELECT id, lastActivityAt, memory FROM sync_runs WHERE connectorId = ? AND kind = 'INCREMENTAL' AND status = 'RUNNING' ORDER BY startedAt DESC LIMIT 1`,
         [connectorId],
       );
       let runId: string | undefined = open?.id;
@@ -101,16 +104,26 @@ export class SyncCycles {
         runId = undefined;
       }
       if (runId) {
+        // Figures taken at each write of the cycle: its last is the end, its highest the peak.
+        const memory = logMemory ? withMemoryNow(readJson<SyncRunMemory | null>(open!.memory) ?? { start: memoryNow() }) : null;
         await manager.query(
-          `UPDATE sync_runs SET ${COUNT_COLUMNS.map((column) => `${column} = ${column} + ?`).join(', ')}, lastActivityAt = ? WHERE id = ?`,
-          [...COUNT_COLUMNS.map((column) => changes.counts[column]), sqlTime(changes.lastAt), runId],
+          `UPDATE sync_runs SET ${COUNT_COLUMNS.map((column) => `${column} = ${column} + ?`).join(', ')}, lastActivityAt = ?${memory ? ', memory = ?' : ''} WHERE id = ?`,
+          [...COUNT_COLUMNS.map((column) => changes.counts[column]), sqlTime(changes.lastAt), ...(memory ? [JSON.stringify(memory)] : []), runId],
         );
       } else {
         runId = newId();
         await manager.query(
           `INSERT INTO sync_runs (id, connectorId, kind, status, startedAt, finishedAt, lastActivityAt, ${COUNT_COLUMNS.join(', ')}, memory, diff)
-           VALUES (?, ?, 'INCREMENTAL', 'RUNNING', ?, NULL, ?, ${COUNT_COLUMNS.map(() => '?').join(', ')}, NULL, NULL)`,
-          [runId, connectorId, sqlTime(changes.firstAt), sqlTime(changes.lastAt), ...COUNT_COLUMNS.map((column) => changes.counts[column])],
+           VALUES (?, ?, 'INCREMENTAL', 'RUNNING', ?, NULL, ?, ${COUNT_COLUMNS.map(() => '?').join(', ')}, ?, NULL)`,
+          [
+            runId,
+            connectorId,
+            sqlTime(changes.firstAt),
+            sqlTime(changes.lastAt),
+            ...COUNT_COLUMNS.map((column) => changes.counts[column]),
+            // A cycle of one write so far: that write's figures are its start, end and peak.
+            logMemory ? JSON.stringify(withMemoryNow({ start: memoryNow() })) : null,
+          ],
         );
       }
       if (changes.errors.length > 0) {

@@ -1,9 +1,8 @@
-import os from 'node:os';
 import type { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../../db/columns';
 import { ConnectorEntity } from '../../db/entities/connector.entity';
 import { readTime, sqlTime } from '../../db/sql';
-import { MemoryFigures, SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
+import { SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
 import { SyncLogEntryEntity } from '../../db/entities/sync-log-entry.entity';
 import type { Transactions } from '../../db/transactions';
 import type { Logger } from '../../logger';
@@ -12,11 +11,8 @@ import type { ConnectorService } from '../connectors/connector.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
 import { DomainError } from '../errors';
 import { DirectorySyncService, summary, SyncCounts, zeroCounts } from './directory-sync.service';
+import { memoryNow } from './memory';
 
-function memoryNow(): MemoryFigures {
-  const usage = process.memoryUsage();
-  return { heapUsed: usage.heapUsed, rss: usage.rss, freeSystem: os.freemem() };
-}
 
 /**
  * Full syncs and previews of a connector, recorded as sync runs with their counts, log and (when
