@@ -12,7 +12,6 @@ export type DisabledReason = 'ADMIN' | 'CLEANUP' | 'IDP';
 // The directory listed across directories, in userName order (and searched by a userName prefix).
 @Index('IDX_users_userNameKey_directoryId', ['userNameKey', 'directoryId'])
 @Index(['directoryId', 'active'])
-@Index(['email'])
 export class UserEntity {
   @IdColumn()
   id: string;
