@@ -184,14 +184,15 @@ interface GraphQLAnswer<T> {
 /**
  * Sends one GraphQL operation as the admin; fails with the errors' messages when it has any.
  * node:http rather than fetch: fetch gives up on an answer after 5 minutes, and a full sync that
- * is waited for may take longer.
+ * is waited for may take longer. A connection of its own each time: one kept alive through a long
+ * quiet spell may be closed by the server just as it is reused.
  */
 export function adminGraphql<T>(url: string, adminToken: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {
     const request = http.request(
       `${url}/graphql`,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${adminToken}` } },
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${adminToken}` } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
