@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { caseKey, newId } from '../../db/columns';
+import { caseKey, newId, newOrderedId } from '../../db/columns';
 import type { CleanupAction } from '../../db/entities/connector.entity';
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
-import { chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
+import { chunks, insertIgnore, placeholders, readJson, SQL_CHUNK, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
@@ -15,6 +15,8 @@ import type { GroupPolicyService } from '../policies/group-policy.service';
 
 /** Users reconciled per transaction in a full sync: memory stays bounded by it, whatever the directory's size. */
 export const SYNC_BATCH = 500;
+/** Batches that a full sync on SQLite commits in one transaction. */
+const SQLITE_BATCHES_PER_COMMIT = 4;
 
 export interface SyncCounts {
   usersCreated: number;
@@ -44,6 +46,10 @@ export interface SyncSamples {
 }
 
 const SAMPLES_PER_KIND = 10;
+
+function noSamples(): SyncSamples {
+  return { created: [], updated: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
+}
 
 /** What one connector's settings make of its users: compiled once per sync. */
 interface ConnectorPlan {
@@ -128,29 +134,37 @@ export class DirectorySyncService {
     options: { dryRun: boolean; onBatch?: (counts: SyncCounts) => Promise<void> | void },
   ): Promise<{ counts: SyncCounts; samples: SyncSamples }> {
     const counts = zeroCounts();
-    const samples: SyncSamples = { created: [], updated: [], disabled: [], enabled: [], deleted: [], membershipsAdded: [], membershipsRemoved: [], errors: [] };
+    const samples = noSamples();
+    // On SQLite, batches handed to Transactions together are committed together (group commit),
+    // one after the other: a commit writes every index page its batches touched, and a batch's
+    // memberships touch a page of the groupId index for nearly every group. Only one batch's
+    // data is in memory at a time all the same.
+    const together = !options.dryRun && this.dataSource.options.type === 'better-sqlite3' ? SQLITE_BATCHES_PER_COMMIT : 1;
+    const syncPages = async (ids: string[], orphans: boolean) => {
+      await Promise.all(chunks(ids, SYNC_BATCH).map((batch) => this.syncBatch(plan, orphans ? [] : batch, orphans ? batch : [], options.dryRun, counts, samples)));
+      await options.onBatch?.(counts);
+    };
+    // In id order, so that a batch's rows are neighbours in the indexes keyed by the IdP user id.
     let after = '';
     for (;;) {
-      const rows: Array<{ id: string; userNameKey: string }> = await this.dataSource.query(
-        'SELECT id, userNameKey FROM idp_users WHERE connectorId = ? AND userNameKey > ? ORDER BY userNameKey LIMIT ?',
-        [plan.connectorId, after, SYNC_BATCH],
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        'SELECT id FROM idp_users WHERE connectorId = ? AND id > ? ORDER BY id LIMIT ?',
+        [plan.connectorId, after, SYNC_BATCH * together],
       );
       if (rows.length === 0) break;
-      after = rows[rows.length - 1].userNameKey;
-      await this.syncBatch(plan, rows.map((row) => row.id), [], options.dryRun, counts, samples);
-      await options.onBatch?.(counts);
+      after = rows[rows.length - 1].id;
+      await syncPages(rows.map((row) => row.id), false);
     }
     // Directory users whose IdP user was deleted lost their link (ON DELETE SET NULL).
     let orphanAfter = '';
     for (;;) {
       const rows: Array<{ id: string }> = await this.dataSource.query(
         'SELECT id FROM users WHERE directoryId = ? AND idpUserId IS NULL AND id > ? ORDER BY id LIMIT ?',
-        [plan.directoryId, orphanAfter, SYNC_BATCH],
+        [plan.directoryId, orphanAfter, SYNC_BATCH * together],
       );
       if (rows.length === 0) break;
       orphanAfter = rows[rows.length - 1].id;
-      await this.syncBatch(plan, [], rows.map((row) => row.id), options.dryRun, counts, samples);
-      await options.onBatch?.(counts);
+      await syncPages(rows.map((row) => row.id), true);
     }
     return { counts, samples };
   }
@@ -163,8 +177,18 @@ export class DirectorySyncService {
     counts: SyncCounts,
     samples: SyncSamples,
   ): Promise<void> {
-    if (dryRun) await this.reconcileIn(this.dataSource.manager, plan, idpUserIds, orphanUserIds, false, counts, samples);
-    else await this.transactions.run((manager) => this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, true, counts, samples));
+    // Counted afresh by each attempt and added up once the batch is written: MySQL runs a
+    // transaction that lost a deadlock again.
+    const attempt = async (manager: EntityManager, write: boolean) => {
+      const batch = { counts: zeroCounts(), samples: noSamples() };
+      await this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, write, batch.counts, batch.samples);
+      return batch;
+    };
+    const batch = dryRun ? await attempt(this.dataSource.manager, false) : await this.transactions.run((manager) => attempt(manager, true));
+    for (const key of Object.keys(counts) as Array<keyof SyncCounts>) counts[key] += batch.counts[key];
+    for (const kind of Object.keys(samples) as Array<keyof SyncSamples>) {
+      samples[kind].push(...batch.samples[kind].slice(0, SAMPLES_PER_KIND - samples[kind].length));
+    }
   }
 
   private async reconcileIn(
@@ -182,35 +206,37 @@ export class DirectorySyncService {
   }
 
   /**
-   * Writes a batch's decisions: each user row on its own (a create may clash with a userName
-   * taken in the directory), the memberships of the whole batch together, so that a member
-   * change of many users costs a few statements, not a few per user.
+   * Writes a batch's decisions in a few statements for the whole batch: the deleted users in one
+   * DELETE, the created ones in multi-row INSERTs, the memberships together. A user whose row does
+   * not change is not written; a changed one is updated on its own.
    */
   private async applyAll(manager: EntityManager, plan: ConnectorPlan, decisions: Decision[], counts: SyncCounts, samples: SyncSamples): Promise<void> {
-    const added: Array<{ userId: string; membership: Membership }> = [];
-    const removed: Array<{ userId: string; group: string }> = [];
+    const now = sqlTime(new Date());
+    /** The users whose memberships are written. */
+    const userIds = new Map<Decision, string>();
+    const deleted: string[] = [];
+    const created: Decision[] = [];
     for (const decision of decisions) {
-      const userId = await this.applyUser(manager, plan, decision, counts, samples);
-      if (!userId) continue;
+      if (decision.result.user === 'DELETE') deleted.push(decision.existing!.id);
+      else if (decision.result.user === 'CREATE') created.push(decision);
+      else if (decision.result.user === 'KEEP' && (await this.updateUser(manager, decision, now, counts, samples))) userIds.set(decision, decision.existing!.id);
+    }
+    for (const batch of chunks(deleted)) await manager.query(`DELETE FROM users WHERE id IN (${placeholders(batch.length)})`, batch);
+    for (const [decision, userId] of await this.createUsers(manager, plan, created, now, counts, samples)) userIds.set(decision, userId);
+
+    const added: Array<{ userId: string; membership: Membership }> = [];
+    const removed: Array<{ userId: string; groups: string[] }> = [];
+    for (const [decision, userId] of userIds) {
       for (const membership of decision.result.added) added.push({ userId, membership });
-      for (const membership of decision.result.removed) removed.push({ userId, group: membership.group });
+      if (decision.result.removed.length > 0) removed.push({ userId, groups: decision.result.removed.map((membership) => membership.group) });
     }
     if (removed.length > 0) {
-      const groupIds = await this.groupIds(manager, removed.map((item) => item.group));
-      const byGroup = new Map<string, string[]>();
-      for (const item of removed) {
-        const groupId = groupIds.get(caseKey(item.group));
-        if (groupId) byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), item.userId]);
-      }
-      for (const [groupId, userIds] of byGroup) {
-        for (const batch of chunks(userIds)) {
-          await manager.query(`DELETE FROM memberships WHERE groupId = ? AND userId IN (${placeholders(batch.length)})`, [groupId, ...batch]);
-        }
-      }
+      const groupIds = await this.groupIds(manager, removed.flatMap((item) => item.groups));
+      const byUser = removed.map((item) => ({ userId: item.userId, groupIds: item.groups.flatMap((group) => groupIds.get(caseKey(group)) ?? []) }));
+      await this.deleteMemberships(manager, byUser.filter((item) => item.groupIds.length > 0));
     }
     if (added.length > 0) {
       const groupIds = await this.ensureGroups(manager, added.map((item) => item.membership));
-      const now = sqlTime(new Date());
       for (const batch of chunks(added)) {
         await manager.query(
           `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
@@ -220,17 +246,45 @@ export class DirectorySyncService {
     }
   }
 
+  /**
+   * Deletes the memberships of each user in its groups, each a lookup in the primary key (userId,
+   * groupId). MySQL gets a term per user, which it plans much faster than a term per membership.
+   * SQLite prepares and keeps every distinct statement, half a megabyte each at this size, so
+   * there every statement has one shape: SQL_CHUNK (user, group) pairs, the last one repeated.
+   */
+  private async deleteMemberships(manager: EntityManager, byUser: Array<{ userId: string; groupIds: string[] }>): Promise<void> {
+    if (this.dataSource.options.type !== 'better-sqlite3') {
+      for (const batch of chunkBySize(byUser, (item) => item.groupIds.length)) {
+        await manager.query(
+          `DELETE FROM memberships WHERE ${batch.map((item) => `(userId = ? AND groupId IN (${placeholders(item.groupIds.length)}))`).join(' OR ')}`,
+          batch.flatMap((item) => [item.userId, ...item.groupIds]),
+        );
+      }
+      return;
+    }
+    const pairs = byUser.flatMap((item) => item.groupIds.map((groupId) => [item.userId, groupId]));
+    const statement = `DELETE FROM memberships WHERE ${Array.from({ length: SQL_CHUNK }, () => '(userId = ? AND groupId = ?)').join(' OR ')}`;
+    for (const batch of chunks(pairs)) {
+      const padded = [...batch, ...Array.from({ length: SQL_CHUNK - batch.length }, () => batch[batch.length - 1])];
+      await manager.query(statement, padded.flat());
+    }
+  }
+
   private async decide(manager: EntityManager, plan: ConnectorPlan, idpUserIds: string[], orphanUserIds: string[]): Promise<Decision[]> {
     const idpUsers: Array<{ id: string; userName: string; active: unknown; resource: unknown }> = idpUserIds.length
       ? await manager.query(`SELECT id, userName, active, resource FROM idp_users WHERE id IN (${placeholders(idpUserIds.length)})`, idpUserIds)
       : [];
     const idpGroups = new Map<string, string[]>();
     if (idpUserIds.length > 0) {
-      const rows: Array<{ memberId: string; displayName: string }> = await manager.query(
-        `SELECT m.memberId, g.displayName FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${placeholders(idpUserIds.length)})`,
+      const rows: Array<{ memberId: string; groupId: string }> = await manager.query(
+        `SELECT memberId, groupId FROM idp_group_members WHERE memberId IN (${placeholders(idpUserIds.length)})`,
         idpUserIds,
       );
-      for (const row of rows) idpGroups.set(row.memberId, [...(idpGroups.get(row.memberId) ?? []), row.displayName]);
+      const names = await namesOf(manager, 'idp_groups', 'displayName', rows.map((row) => row.groupId));
+      for (const row of rows) {
+        const name = names.get(row.groupId);
+        if (name !== undefined) append(idpGroups, row.memberId, name);
+      }
     }
     const existing: DirectoryUserRow[] = [];
     if (idpUserIds.length > 0) {
@@ -263,78 +317,108 @@ export class DirectorySyncService {
   private async membershipsOf(manager: EntityManager, userIds: string[]): Promise<Map<string, Membership[]>> {
     const memberships = new Map<string, Membership[]>();
     for (const batch of chunks(userIds)) {
-      const rows: Array<{ userId: string; name: string; managedBy: MembershipSource }> = await manager.query(
-        `SELECT m.userId, g.name, m.managedBy FROM memberships m JOIN \`groups\` g ON g.id = m.groupId WHERE m.userId IN (${placeholders(batch.length)})`,
+      const rows: Array<{ userId: string; groupId: string; managedBy: MembershipSource }> = await manager.query(
+        `SELECT userId, groupId, managedBy FROM memberships WHERE userId IN (${placeholders(batch.length)})`,
         batch,
       );
-      for (const row of rows) memberships.set(row.userId, [...(memberships.get(row.userId) ?? []), { group: row.name, managedBy: row.managedBy }]);
+      const names = await namesOf(manager, 'groups', 'name', rows.map((row) => row.groupId));
+      for (const row of rows) {
+        const name = names.get(row.groupId);
+        if (name !== undefined) append(memberships, row.userId, { group: name, managedBy: row.managedBy });
+      }
     }
     return memberships;
   }
 
-  /** Writes one user's row; answers its id, or null when it is gone, was not created, or could not be written. */
-  private async applyUser(manager: EntityManager, plan: ConnectorPlan, decision: Decision, counts: SyncCounts, samples: SyncSamples): Promise<string | null> {
-    const { result, existing } = decision;
-    const now = sqlTime(new Date());
-    if (result.user === 'NONE') return null;
-    if (result.user === 'DELETE') {
-      await manager.query('DELETE FROM users WHERE id = ?', [existing!.id]);
-      return null;
-    }
-    let userId = existing?.id;
-    const attributes = decision.attributes;
-    try {
-      if (!existing) {
-        userId = newId();
-        await manager.query(
-          `INSERT INTO users (id, directoryId, idpUserId, userName, userNameKey, displayName, email, firstName, lastName, active, disabledReason, properties, lastLoginAt, createdAt, updatedAt)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-          [
-            userId,
+  /**
+   * Inserts the created users, many rows a statement. A statement that fails on a unique key
+   * changes nothing, so its rows are then inserted one by one, and only the clashing users are
+   * reported. Answers the ids of the users inserted.
+   */
+  private async createUsers(
+    manager: EntityManager,
+    plan: ConnectorPlan,
+    decisions: Decision[],
+    now: string,
+    counts: SyncCounts,
+    samples: SyncSamples,
+  ): Promise<Map<Decision, string>> {
+    const ids = new Map<Decision, string>();
+    const insert = (rows: Array<{ decision: Decision; id: string }>) =>
+      manager.query(
+        `INSERT INTO users (id, directoryId, idpUserId, userName, userNameKey, displayName, email, firstName, lastName, active, disabledReason, properties, lastLoginAt, createdAt, updatedAt)
+         VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)').join(', ')}`,
+        rows.flatMap(({ decision, id }) => {
+          const attributes = decision.attributes!;
+          return [
+            id,
             plan.directoryId,
             decision.idpUserId,
-            attributes!.userName,
-            caseKey(attributes!.userName),
-            attributes!.displayName,
-            attributes!.email,
-            attributes!.firstName,
-            attributes!.lastName,
-            sqlBool(result.active),
-            result.disabledReason,
-            JSON.stringify(attributes!.properties),
+            attributes.userName,
+            caseKey(attributes.userName),
+            attributes.displayName,
+            attributes.email,
+            attributes.firstName,
+            attributes.lastName,
+            sqlBool(decision.result.active),
+            decision.result.disabledReason,
+            JSON.stringify(attributes.properties),
             now,
             now,
-          ],
-        );
-      } else if (attributes ? changed(existing, attributes, result) : activityChanged(existing, result)) {
-        const values = attributes ?? attributesOfRow(existing);
-        await manager.query(
-          `UPDATE users SET userName = ?, userNameKey = ?, displayName = ?, email = ?, firstName = ?, lastName = ?, active = ?, disabledReason = ?, properties = ?, updatedAt = ?
-           WHERE id = ?`,
-          [
-            values.userName,
-            caseKey(values.userName),
-            values.displayName,
-            values.email,
-            values.firstName,
-            values.lastName,
-            sqlBool(result.active),
-            result.disabledReason,
-            JSON.stringify(values.properties),
-            now,
-            existing.id,
-          ],
-        );
+          ];
+        }),
+      );
+    for (const batch of chunks(decisions)) {
+      const rows = batch.map((decision) => ({ decision, id: newOrderedId() }));
+      try {
+        await insert(rows);
+        for (const row of rows) ids.set(row.decision, row.id);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        for (const row of rows) {
+          try {
+            await insert([row]);
+            ids.set(row.decision, row.id);
+          } catch (rowError) {
+            if (!isUniqueViolation(rowError)) throw rowError;
+            userNameTaken(row.decision, counts, samples);
+          }
+        }
       }
+    }
+    return ids;
+  }
+
+  /** Updates a kept user's row when it changes; answers false when its new userName is taken. */
+  private async updateUser(manager: EntityManager, decision: Decision, now: string, counts: SyncCounts, samples: SyncSamples): Promise<boolean> {
+    const { result, attributes } = decision;
+    const existing = decision.existing!;
+    if (!(attributes ? changed(existing, attributes, result) : activityChanged(existing, result))) return true;
+    const values = attributes ?? attributesOfRow(existing);
+    try {
+      await manager.query(
+        `UPDATE users SET userName = ?, userNameKey = ?, displayName = ?, email = ?, firstName = ?, lastName = ?, active = ?, disabledReason = ?, properties = ?, updatedAt = ?
+         WHERE id = ?`,
+        [
+          values.userName,
+          caseKey(values.userName),
+          values.displayName,
+          values.email,
+          values.firstName,
+          values.lastName,
+          sqlBool(result.active),
+          result.disabledReason,
+          JSON.stringify(values.properties),
+          now,
+          existing.id,
+        ],
+      );
+      return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // Two IdP users mapped to one userName: the second is reported, not written.
-      counts.errors += 1;
-      if (samples.errors.length < SAMPLES_PER_KIND) samples.errors.push(`${decision.label}: userName ${attributes?.userName} is taken in this directory`);
-      if (!existing) counts.usersCreated -= 1;
-      return null;
+      userNameTaken(decision, counts, samples);
+      return false;
     }
-    return userId!;
   }
 
   /** The ids of the groups named (by their case keys). */
@@ -368,6 +452,46 @@ export class DirectorySyncService {
     }
     return read();
   }
+}
+
+/**
+ * The names of the groups with these ids, each read once: a batch's thousands of memberships
+ * share a few hundred groups, and a join would look the group up again for every membership.
+ */
+async function namesOf(manager: EntityManager, table: 'groups' | 'idp_groups', column: 'name' | 'displayName', ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const batch of chunks([...new Set(ids)])) {
+    const rows: Array<{ id: string; name: string }> = await manager.query(
+      `SELECT id, \`${column}\` AS name FROM \`${table}\` WHERE id IN (${placeholders(batch.length)})`,
+      batch,
+    );
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
+}
+
+/** Consecutive runs of `items` whose sizes add up to at most about SQL_CHUNK each. */
+function chunkBySize<T>(items: T[], size: (item: T) => number): T[][] {
+  const result: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    if (current.length > 0 && total + size(item) > SQL_CHUNK) {
+      result.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += size(item);
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+function append<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function directorySide(user: DirectoryUserRow, memberships: Membership[]): DirectorySide {
@@ -411,6 +535,15 @@ function activityChanged(user: DirectoryUserRow, result: Reconciliation): boolea
 
 function changed(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation): boolean {
   return activityChanged(user, result) || JSON.stringify(attributesOfRow(user)) !== JSON.stringify(attributes);
+}
+
+/** Two IdP users mapped to one userName: the second is reported, and neither it nor its memberships are written. */
+function userNameTaken(decision: Decision, counts: SyncCounts, samples: SyncSamples): void {
+  counts.errors += 1;
+  if (samples.errors.length < SAMPLES_PER_KIND) samples.errors.push(`${decision.label}: userName ${decision.attributes?.userName} is taken in this directory`);
+  if (!decision.existing) counts.usersCreated -= 1;
+  counts.membershipsAdded -= decision.result.added.length;
+  counts.membershipsRemoved -= decision.result.removed.length;
 }
 
 function tally(decision: Decision, counts: SyncCounts, samples: SyncSamples): void {

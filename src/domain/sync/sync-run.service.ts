@@ -86,10 +86,8 @@ export class SyncRunService {
     return result.affected === 1;
   }
 
-  private async renewLease(connectorId: string, owner: string): Promise<boolean> {
-    const result = await this.transactions.run((manager) =>
-      manager.update(ConnectorEntity, { id: connectorId, syncLeaseOwner: owner }, { syncLeaseUntil: new Date(Date.now() + SYNC_LEASE_MS) }),
-    );
+  private async renewLease(manager: EntityManager, connectorId: string, owner: string): Promise<boolean> {
+    const result = await manager.update(ConnectorEntity, { id: connectorId, syncLeaseOwner: owner }, { syncLeaseUntil: new Date(Date.now() + SYNC_LEASE_MS) });
     return result.affected === 1;
   }
 
@@ -160,10 +158,13 @@ export class SyncRunService {
       const plan = await this.sync.plan(ctx, run.connectorId);
       const outcome = await this.sync.syncAll(plan, {
         dryRun,
+        // One commit a batch for the lease and the progress together: each commit is a disk sync on MySQL.
         onBatch: async (progress) => {
           trackPeak();
-          if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost to another node');
-          await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
+          await this.transactions.run(async (manager) => {
+            if (!dryRun && !(await this.renewLease(manager, run.connectorId, run.id))) throw new Error('the sync lease was lost to another node');
+            await manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() });
+          });
         },
       });
       counts = outcome.counts;

@@ -3,6 +3,7 @@ import { Initial1795446614429 } from './1795446614429-Initial';
 import { LocalDirectory1795446614430 } from '../common/1795446614430-LocalDirectory';
 import { ScimIndexes1795450530533 } from './1795450530533-ScimIndexes';
 import { SyncLease1795452627345 } from './1795452627345-SyncLease';
+import { FullSyncIndexes1795459088305 } from './1795459088305-FullSyncIndexes';
 
 /** Every MySQL/MariaDB migration, oldest first. */
-export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345];
+export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345, FullSyncIndexes1795459088305];
