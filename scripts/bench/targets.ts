@@ -5,10 +5,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { createScratchDatabase, DatabaseKind, mysqlServerUrl } from '../../test/support/databases';
+import { createScratchDatabase, DatabaseKind, mysqlServerUrl, ScratchDatabase } from '../../test/support/databases';
 import type { PhaseName } from './workload';
 
 const START_TIMEOUT_MS = 60_000;
@@ -173,30 +174,78 @@ function scratchFile(context: TargetContext, name: string, cleanups: Cleanups): 
   return file;
 }
 
-const CREATE_CONNECTOR = 'mutation { createConnector(input: { name: "bench" }) { connector { scimBaseUrl } token } }';
+const CREATE_CONNECTOR = 'mutation { createConnector(input: { name: "bench" }) { connector { id scimBaseUrl } token } }';
 
-interface CreateConnectorAnswer {
-  data?: { createConnector?: { connector: { scimBaseUrl: string }; token: string } };
+interface GraphQLAnswer<T> {
+  data?: T;
   errors?: { message: string }[];
 }
 
-async function createConnector(url: string, adminToken: string): Promise<{ scimBaseUrl: string; token: string }> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ query: CREATE_CONNECTOR }),
+/**
+ * Sends one GraphQL operation as the admin; fails with the errors' messages when it has any.
+ * node:http rather than fetch: fetch gives up on an answer after 5 minutes, and a full sync that
+ * is waited for may take longer. A connection of its own each time: one kept alive through a long
+ * quiet spell may be closed by the server just as it is reused.
+ */
+export function adminGraphql<T>(url: string, adminToken: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${url}/graphql`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${adminToken}` } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          try {
+            const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphQLAnswer<T>;
+            if (answer.data && !answer.errors?.length) resolve(answer.data);
+            else reject(new Error(answer.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.statusCode}`));
+          } catch {
+            reject(new Error(`HTTP ${response.statusCode}: not a GraphQL answer`));
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
   });
-  const answer = (await response.json()) as CreateConnectorAnswer;
-  const created = answer.data?.createConnector;
-  if (!created) {
-    const why = answer.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`;
-    throw new Error(`createConnector failed: ${why}`);
-  }
-  return { scimBaseUrl: created.connector.scimBaseUrl, token: created.token };
 }
 
-/** This project, built (dist/src/main.js), on a scratch database, with a fresh connector. */
-async function startProject(context: TargetContext, cleanups: Cleanups, kind: DatabaseKind): Promise<RunningTarget> {
+async function createConnector(url: string, adminToken: string): Promise<{ id: string; scimBaseUrl: string; token: string }> {
+  try {
+    const { createConnector: created } = await adminGraphql<{ createConnector: { connector: { id: string; scimBaseUrl: string }; token: string } }>(
+      url,
+      adminToken,
+      CREATE_CONNECTOR,
+    );
+    return { ...created.connector, token: created.token };
+  } catch (error) {
+    throw new Error(`createConnector failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** This project's server, started on a scratch database, with one connector. */
+export interface ProjectServer {
+  pid: number;
+  /** The server's own URL (GraphQL at /graphql). */
+  url: string;
+  adminToken: string;
+  database: ScratchDatabase;
+  connector: { id: string; scimBaseUrl: string; token: string };
+}
+
+/**
+ * This project, built (dist/src/main.js), on a scratch database, with a fresh connector.
+ * `nodeArgs` go to node before the script (say, --cpu-prof).
+ */
+export async function startProjectServer(
+  context: TargetContext,
+  cleanups: Cleanups,
+  kind: DatabaseKind,
+  nodeArgs: string[] = [],
+): Promise<ProjectServer> {
   const main = path.join(context.projectRoot, 'dist', 'src', 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -p .)`);
   const database = await createScratchDatabase(kind);
@@ -207,10 +256,15 @@ async function startProject(context: TargetContext, cleanups: Cleanups, kind: Da
   const adminToken = randomBytes(20).toString('hex');
   const logFile = path.join(context.workDir, `project-${kind}-server.log`);
   const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' };
-  const child = startNode([main], context.projectRoot, env, logFile, cleanups);
+  const child = startNode([...nodeArgs, main], context.projectRoot, env, logFile, cleanups);
   await waitUntilReady(child, logFile, () => answers200(`${url}/readyz`));
   const connector = await createConnector(url, adminToken);
-  return { pid: child.pid as number, baseUrl: connector.scimBaseUrl, token: connector.token };
+  return { pid: child.pid as number, url, adminToken, database, connector };
+}
+
+async function startProject(context: TargetContext, cleanups: Cleanups, kind: DatabaseKind): Promise<RunningTarget> {
+  const server = await startProjectServer(context, cleanups, kind);
+  return { pid: server.pid, baseUrl: server.connector.scimBaseUrl, token: server.connector.token };
 }
 
 async function dropMysqlDatabase(name: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { Column, ColumnOptions, PrimaryColumn } from 'typeorm';
 
 /*
@@ -14,6 +14,21 @@ export const NAME_LENGTH = 255;
 
 export function newId(): string {
   return randomUUID();
+}
+
+/**
+ * A UUID of version 7: its first 48 bits are the time in milliseconds, the rest random. Ids made
+ * one after the other sort in the order they were made, so the rows a batch inserts land side by
+ * side at the end of an index keyed by them (memberships by userId, InnoDB's clustered primary
+ * key) instead of on a random page each: a batch then writes a few pages, not thousands.
+ */
+export function newOrderedId(): string {
+  const bytes = randomFillSync(Buffer.alloc(16));
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export function IdColumn(): PropertyDecorator {

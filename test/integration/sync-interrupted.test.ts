@@ -13,8 +13,8 @@ import { graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../suppo
 const ADMIN = 'interrupted-test-admin-token-0123456789abcdef';
 const RUN = `mutation ($id: ID!, $wait: Boolean) { runSync(connectorId: $id, wait: $wait) { id status usersCreated } }`;
 const READ = `query ($id: ID!) { syncRun(id: $id) { status usersCreated finishedAt log(first: 20) { edges { node { level message } } } } }`;
-/** Enough users for several batches, so that a kill after the first leaves work undone. */
-const USERS = 8 * SYNC_BATCH;
+/** Enough users for several commits (SQLite commits four batches together), so that a kill after the first leaves work undone. */
+const USERS = 16 * SYNC_BATCH;
 const GROUPS = 5;
 
 /** Creates USERS users through SCIM Bulk, and GROUPS groups: user i is a member of group i % GROUPS. */

@@ -239,4 +239,56 @@ for (const kind of databaseKinds()) {
       assert.ok(figures.peak.rss >= figures.end.rss);
     });
   });
+
+  describe(`full sync of users whose mapped userNames clash, on ${kind}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(kind);
+    });
+    after(() => server.close());
+
+    it('when two IdP users map to one userName, then one is created, the other reported, and the rest of the batch is written', async () => {
+      const connector = await createConnector(server.url, 'clash');
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const mappings = await graphql(
+        server.url,
+        TEST_ADMIN_TOKEN,
+        'mutation ($id: ID!) { setAttributeMappings(connectorId: $id, mappings: [{ target: USER_NAME, source: "{userName}", transformations: [{ fn: "stripDomain" }] }]) { id } }',
+        { id: connector.id },
+      );
+      assert.equal(mappings.errors, undefined, JSON.stringify(mappings.errors));
+      await fullSyncsSettled(server, connector.id);
+      const ids: Record<string, string> = {};
+      for (const userName of ['dana@contoso.example', 'dana@fabrikam.example', 'erin@contoso.example']) {
+        const created = await send('POST', '/Users', { userName, active: true });
+        assert.equal(created.status, 201, 'the IdP layer takes the user whatever its directory user');
+        ids[userName] = created.json.id;
+      }
+      await send('POST', '/Groups', { displayName: 'staff', members: Object.values(ids).map((value) => ({ value })) });
+      const run = async () => {
+        const answer = await graphql(server.url, TEST_ADMIN_TOKEN, RUN, { id: connector.id, dryRun: false });
+        assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+        return answer.data.runSync;
+      };
+      const directory = async () => {
+        const users: Array<{ userName: string; groups: number }> = await server.dataSource.query(
+          'SELECT u.userName, (SELECT COUNT(*) FROM memberships m WHERE m.userId = u.id) AS `groups` FROM users u JOIN connectors c ON c.directoryId = u.directoryId WHERE c.id = ? ORDER BY u.userName',
+          [connector.id],
+        );
+        return users.map((user) => [user.userName, Number(user.groups)]);
+      };
+      assert.deepEqual(await directory(), [['dana', 1], ['erin', 1]]);
+      await server.services.syncCycles.flush();
+      const [cycle] = await server.dataSource.query("SELECT usersCreated, errors FROM sync_runs WHERE connectorId = ? AND kind = 'INCREMENTAL'", [connector.id]);
+      assert.deepEqual([Number(cycle.usersCreated), Number(cycle.errors)], [2, 1]);
+
+      // The full sync meets the same clash in one batch with the others.
+      await server.dataSource.query('DELETE FROM users WHERE directoryId = (SELECT directoryId FROM connectors WHERE id = ?)', [connector.id]);
+      const first = await run();
+      assert.deepEqual([first.status, first.usersCreated, first.membershipsAdded, first.errors], ['PARTIALLY_FAILED', 2, 2, 1]);
+      assert.deepEqual(await directory(), [['dana', 1], ['erin', 1]]);
+      const again = await run();
+      assert.deepEqual([again.status, again.usersCreated, again.membershipsAdded, again.errors], ['PARTIALLY_FAILED', 0, 0, 1]);
+    });
+  });
 }

@@ -9,7 +9,9 @@ export type IdpMemberType = 'User' | 'Group';
  * costs O(changed members), never a rewrite of the list.
  */
 @Entity('idp_group_members')
-@Index(['memberId'])
+// With groupId, a sync reads a user's groups from the index alone; SQLite would otherwise look
+// every member row up in the table as well (InnoDB's secondary indexes carry the key anyway).
+@Index(['memberId', 'groupId'])
 export class IdpGroupMemberEntity {
   @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
   groupId: string;

@@ -11,6 +11,10 @@ import { ConnectorEntity } from './connector.entity';
 @Entity('idp_users')
 @Index(['connectorId', 'userNameKey'], { unique: true })
 @Index(['connectorId', 'externalId'])
+// A full sync pages through a connector's users in id order, so that a page's rows are neighbours
+// in every index keyed by the IdP user's id (its members, its directory user) and are read from a
+// few pages of each rather than a page per user.
+@Index(['connectorId', 'id'])
 export class IdpUserEntity {
   @IdColumn()
   id: string;

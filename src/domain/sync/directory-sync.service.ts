@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { caseKey, newId } from '../../db/columns';
+import { caseKey, newId, newOrderedId } from '../../db/columns';
 import type { CleanupAction, CopyBehaviour } from '../../db/entities/connector.entity';
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
-import { affectedRows, chunks, insertIgnore, placeholders, readJson, sqlBool, sqlTime } from '../../db/sql';
+import { affectedRows, chunks, insertIgnore, placeholders, readJson, SQL_CHUNK, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader, withMappedProperties } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
@@ -13,11 +13,13 @@ import type { RequestContext } from '../context';
 import type { IdpChange, IdpChangeListener, IdpUserRecord } from '../idp/idp.types';
 import type { AttributeMappingService } from '../mappings/attribute-mapping.service';
 import type { GroupPolicyService } from '../policies/group-policy.service';
-import { copyFromOtherDirectories, CreatedUser } from './copy';
+import { copyFromOtherDirectories } from './copy';
 import type { SyncCycles } from './sync-cycles';
 
 /** Users reconciled per transaction in a full sync: memory stays bounded by it, whatever the directory's size. */
 export const SYNC_BATCH = 500;
+/** Batches that a full sync on SQLite commits in one transaction. */
+const SQLITE_BATCHES_PER_COMMIT = 4;
 
 export interface SyncCounts {
   usersCreated: number;
@@ -269,28 +271,36 @@ export class DirectorySyncService implements IdpChangeListener {
   ): Promise<{ counts: SyncCounts; samples: SyncSamples }> {
     const counts = zeroCounts();
     const samples = emptySamples();
+    // On SQLite, batches handed to Transactions together are committed together (group commit),
+    // one after the other: a commit writes every index page its batches touched, and a batch's
+    // memberships touch a page of the groupId index for nearly every group. Only one batch's
+    // data is in memory at a time all the same.
+    const together = !options.dryRun && this.dataSource.options.type === 'better-sqlite3' ? SQLITE_BATCHES_PER_COMMIT : 1;
+    const syncPages = async (ids: string[], orphans: boolean) => {
+      await Promise.all(chunks(ids, SYNC_BATCH).map((batch) => this.syncBatch(plan, orphans ? [] : batch, orphans ? batch : [], options.dryRun, counts, samples)));
+      await options.onBatch?.(counts);
+    };
+    // In id order, so that a batch's rows are neighbours in the indexes keyed by the IdP user id.
     let after = '';
     for (;;) {
-      const rows: Array<{ id: string; userNameKey: string }> = await this.dataSource.query(
-        'SELECT id, userNameKey FROM idp_users WHERE connectorId = ? AND userNameKey > ? ORDER BY userNameKey LIMIT ?',
-        [plan.connectorId, after, SYNC_BATCH],
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        'SELECT id FROM idp_users WHERE connectorId = ? AND id > ? ORDER BY id LIMIT ?',
+        [plan.connectorId, after, SYNC_BATCH * together],
       );
       if (rows.length === 0) break;
-      after = rows[rows.length - 1].userNameKey;
-      await this.syncBatch(plan, rows.map((row) => row.id), [], options.dryRun, counts, samples);
-      await options.onBatch?.(counts);
+      after = rows[rows.length - 1].id;
+      await syncPages(rows.map((row) => row.id), false);
     }
     // Directory users whose IdP user was deleted lost their link (ON DELETE SET NULL).
     let orphanAfter = '';
     for (;;) {
       const rows: Array<{ id: string }> = await this.dataSource.query(
         'SELECT id FROM users WHERE directoryId = ? AND idpUserId IS NULL AND id > ? ORDER BY id LIMIT ?',
-        [plan.directoryId, orphanAfter, SYNC_BATCH],
+        [plan.directoryId, orphanAfter, SYNC_BATCH * together],
       );
       if (rows.length === 0) break;
       orphanAfter = rows[rows.length - 1].id;
-      await this.syncBatch(plan, [], rows.map((row) => row.id), options.dryRun, counts, samples);
-      await options.onBatch?.(counts);
+      await syncPages(rows.map((row) => row.id), true);
     }
     return { counts, samples };
   }
@@ -313,8 +323,18 @@ export class DirectorySyncService implements IdpChangeListener {
     counts: SyncCounts,
     samples: SyncSamples,
   ): Promise<void> {
-    if (dryRun) await this.reconcileIn(this.dataSource.manager, plan, idpUserIds, orphanUserIds, false, counts, samples);
-    else await this.transactions.run((manager) => this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, true, counts, samples));
+    // Counted afresh by each attempt and added up once the batch is written: MySQL runs a
+    // transaction that lost a deadlock again.
+    const attempt = async (manager: EntityManager, write: boolean) => {
+      const batch = { counts: zeroCounts(), samples: emptySamples() };
+      await this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, write, batch.counts, batch.samples);
+      return batch;
+    };
+    const batch = dryRun ? await attempt(this.dataSource.manager, false) : await this.transactions.run((manager) => attempt(manager, true));
+    for (const key of Object.keys(counts) as Array<keyof SyncCounts>) counts[key] += batch.counts[key];
+    for (const kind of Object.keys(samples) as Array<keyof SyncSamples>) {
+      samples[kind].push(...batch.samples[kind].slice(0, SAMPLES_PER_KIND - samples[kind].length));
+    }
   }
 
   private async reconcileIn(
@@ -334,39 +354,40 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
-   * Writes a batch's decisions: each user row on its own (a create may clash with a userName
-   * taken in the directory), the memberships of the whole batch together, so that a member
-   * change of many users costs a few statements, not a few per user.
+   * Writes a batch's decisions in a few statements for the whole batch: the deleted users in one
+   * DELETE, the created ones in multi-row INSERTs, the memberships together. A user whose row does
+   * not change is not written; a changed one is updated on its own.
    */
   private async applyAll(manager: EntityManager, plan: ConnectorPlan, decisions: Decision[], counts: SyncCounts, samples: SyncSamples): Promise<void> {
-    const added: Array<{ userId: string; membership: Membership }> = [];
-    const removed: Array<{ userId: string; group: string }> = [];
-    const created: CreatedUser[] = [];
-    const retagged: Array<{ userId: string; membership: Membership }> = [];
+    const now = sqlTime(new Date());
+    /** The users whose memberships are written. */
+    const userIds = new Map<Decision, string>();
+    const deleted: string[] = [];
+    const created: Decision[] = [];
     for (const decision of decisions) {
-      const userId = await this.applyUser(manager, plan, decision, counts, samples);
-      if (!userId) continue;
+      if (decision.result.user === 'DELETE') deleted.push(decision.existing!.id);
+      else if (decision.result.user === 'CREATE') created.push(decision);
+      else if (decision.result.user === 'KEEP' && (await this.updateUser(manager, decision, now, counts, samples))) userIds.set(decision, decision.existing!.id);
+    }
+    for (const batch of chunks(deleted)) await manager.query(`DELETE FROM users WHERE id IN (${placeholders(batch.length)})`, batch);
+    const createdIds = await this.createUsers(manager, plan, created, now, counts, samples);
+    for (const [decision, userId] of createdIds) userIds.set(decision, userId);
+
+    const added: Array<{ userId: string; membership: Membership }> = [];
+    const removed: Array<{ userId: string; groups: string[] }> = [];
+    const retagged: Array<{ userId: string; membership: Membership }> = [];
+    for (const [decision, userId] of userIds) {
       for (const membership of decision.result.retagged) retagged.push({ userId, membership });
-      if (!decision.existing) created.push({ id: userId, userName: decision.attributes!.userName, mappedProperties: decision.mappedProperties });
       for (const membership of decision.result.added) added.push({ userId, membership });
-      for (const membership of decision.result.removed) removed.push({ userId, group: membership.group });
+      if (decision.result.removed.length > 0) removed.push({ userId, groups: decision.result.removed.map((membership) => membership.group) });
     }
     if (removed.length > 0) {
-      const groupIds = await this.groupIds(manager, removed.map((item) => item.group));
-      const byGroup = new Map<string, string[]>();
-      for (const item of removed) {
-        const groupId = groupIds.get(caseKey(item.group));
-        if (groupId) byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), item.userId]);
-      }
-      for (const [groupId, userIds] of byGroup) {
-        for (const batch of chunks(userIds)) {
-          await manager.query(`DELETE FROM memberships WHERE groupId = ? AND userId IN (${placeholders(batch.length)})`, [groupId, ...batch]);
-        }
-      }
+      const groupIds = await this.groupIds(manager, removed.flatMap((item) => item.groups));
+      const byUser = removed.map((item) => ({ userId: item.userId, groupIds: item.groups.flatMap((group) => groupIds.get(caseKey(group)) ?? []) }));
+      await this.deleteMemberships(manager, byUser.filter((item) => item.groupIds.length > 0));
     }
     if (added.length > 0) {
       const groupIds = await this.ensureGroups(manager, added.map((item) => item.membership));
-      const now = sqlTime(new Date());
       for (const batch of chunks(added)) {
         await manager.query(
           `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
@@ -386,7 +407,33 @@ export class DirectorySyncService implements IdpChangeListener {
       }
     }
     // After the batch's own memberships, so that a group the IdP or a policy gives is not marked copied.
-    counts.membershipsAdded += await copyFromOtherDirectories(manager, plan.copyBehaviour, created);
+    // After the batch's own memberships, so that a group the IdP or a policy gives is not marked copied.
+    const copied = [...createdIds].map(([decision, id]) => ({ id, userName: decision.attributes!.userName, mappedProperties: decision.mappedProperties }));
+    counts.membershipsAdded += await copyFromOtherDirectories(manager, plan.copyBehaviour, copied);
+  }
+
+  /**
+   * Deletes the memberships of each user in its groups, each a lookup in the primary key (userId,
+   * groupId). MySQL gets a term per user, which it plans much faster than a term per membership.
+   * SQLite prepares and keeps every distinct statement, half a megabyte each at this size, so
+   * there every statement has one shape: SQL_CHUNK (user, group) pairs, the last one repeated.
+   */
+  private async deleteMemberships(manager: EntityManager, byUser: Array<{ userId: string; groupIds: string[] }>): Promise<void> {
+    if (this.dataSource.options.type !== 'better-sqlite3') {
+      for (const batch of chunkBySize(byUser, (item) => item.groupIds.length)) {
+        await manager.query(
+          `DELETE FROM memberships WHERE ${batch.map((item) => `(userId = ? AND groupId IN (${placeholders(item.groupIds.length)}))`).join(' OR ')}`,
+          batch.flatMap((item) => [item.userId, ...item.groupIds]),
+        );
+      }
+      return;
+    }
+    const pairs = byUser.flatMap((item) => item.groupIds.map((groupId) => [item.userId, groupId]));
+    const statement = `DELETE FROM memberships WHERE ${Array.from({ length: SQL_CHUNK }, () => '(userId = ? AND groupId = ?)').join(' OR ')}`;
+    for (const batch of chunks(pairs)) {
+      const padded = [...batch, ...Array.from({ length: SQL_CHUNK - batch.length }, () => batch[batch.length - 1])];
+      await manager.query(statement, padded.flat());
+    }
   }
 
   /**
@@ -403,12 +450,17 @@ export class DirectorySyncService implements IdpChangeListener {
       const unknown = batch.filter((id) => !known.has(id));
       // One statement, one round trip: each part's rows say which they are.
       const rows: InputRow[] = await manager.query(inputsQuery(batch.length, unknown.length), [...unknown, ...batch, ...batch, ...batch]);
+      const groupRows = rows.filter((row) => row.part === 'g');
+      const membershipRows = rows.filter((row) => row.part === 'm');
+      // Names once per group: a batch's memberships share far fewer groups than they are.
+      const idpNames = await namesOf(manager, 'idp_groups', 'displayName', groupRows.map((row) => row.c1!));
+      const names = await namesOf(manager, 'groups', 'name', membershipRows.map((row) => row.c1!));
       for (const row of rows) {
         if (row.part === 'i') idpUsers.set(row.ref, { id: row.ref, userName: row.c1!, active: Boolean(Number(row.c2)), resource: readJson(row.c3) });
-        else if (row.part === 'g') push(idpGroups, row.ref, row.c1!);
-        else if (row.part === 'm') push(memberships, row.ref, { group: row.c1!, managedBy: row.c2 as MembershipSource });
-        else current.set(row.ref, directoryUserOf(row));
+        else if (row.part === 'u') current.set(row.ref, directoryUserOf(row));
       }
+      for (const row of groupRows) if (idpNames.has(row.c1!)) push(idpGroups, row.ref, idpNames.get(row.c1!)!);
+      for (const row of membershipRows) if (names.has(row.c1!)) push(memberships, row.ref, { group: names.get(row.c1!)!, managedBy: row.c2 as MembershipSource });
       for (const id of batch) if (known.has(id)) idpUsers.set(id, known.get(id)!);
     }
     return [...idpUsers.values()].map((idpUser) => ({
@@ -460,69 +512,96 @@ export class DirectorySyncService implements IdpChangeListener {
   private async membershipsOf(manager: EntityManager, userIds: string[]): Promise<Map<string, Membership[]>> {
     const memberships = new Map<string, Membership[]>();
     for (const batch of chunks(userIds)) {
-      const rows: Array<{ userId: string; name: string; managedBy: MembershipSource }> = await manager.query(
-        `SELECT m.userId, g.name, m.managedBy FROM memberships m JOIN \`groups\` g ON g.id = m.groupId WHERE m.userId IN (${placeholders(batch.length)})`,
+      const rows: Array<{ userId: string; groupId: string; managedBy: MembershipSource }> = await manager.query(
+        `SELECT userId, groupId, managedBy FROM memberships WHERE userId IN (${placeholders(batch.length)})`,
         batch,
       );
-      for (const row of rows) memberships.set(row.userId, [...(memberships.get(row.userId) ?? []), { group: row.name, managedBy: row.managedBy }]);
+      const names = await namesOf(manager, 'groups', 'name', rows.map((row) => row.groupId));
+      for (const row of rows) {
+        const name = names.get(row.groupId);
+        if (name !== undefined) append(memberships, row.userId, { group: name, managedBy: row.managedBy });
+      }
     }
     return memberships;
   }
-
-  /** Writes one user's row; answers its id, or null when it is gone, was not created, or could not be written. */
-  private async applyUser(manager: EntityManager, plan: ConnectorPlan, decision: Decision, counts: SyncCounts, samples: SyncSamples): Promise<string | null> {
-    const { result, existing } = decision;
-    const now = sqlTime(new Date());
-    if (result.user === 'NONE') return null;
-    if (result.user === 'DELETE') {
-      await manager.query('DELETE FROM users WHERE id = ?', [existing!.id]);
-      return null;
-    }
-    let userId = existing?.id;
-    const attributes = decision.attributes;
-    try {
-      if (!existing) {
-        userId = newId();
-        await manager.query(
-          `INSERT INTO users (id, directoryId, idpUserId, userName, userNameKey, displayName, email, firstName, lastName, active, disabledReason, properties, lastLoginAt, createdAt, updatedAt)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-          [
-            userId,
+  /**
+   * Inserts the created users, many rows a statement. A statement that fails on a unique key
+   * changes nothing, so its rows are then inserted one by one, and only the clashing users are
+   * reported. Answers the ids of the users inserted.
+   */
+  private async createUsers(
+    manager: EntityManager,
+    plan: ConnectorPlan,
+    decisions: Decision[],
+    now: string,
+    counts: SyncCounts,
+    samples: SyncSamples,
+  ): Promise<Map<Decision, string>> {
+    const ids = new Map<Decision, string>();
+    const insert = (rows: Array<{ decision: Decision; id: string }>) =>
+      manager.query(
+        `INSERT INTO users (id, directoryId, idpUserId, userName, userNameKey, displayName, email, firstName, lastName, active, disabledReason, properties, lastLoginAt, createdAt, updatedAt)
+         VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)').join(', ')}`,
+        rows.flatMap(({ decision, id }) => {
+          const attributes = decision.attributes!;
+          return [
+            id,
             plan.directoryId,
             decision.idpUserId,
-            attributes!.userName,
-            caseKey(attributes!.userName),
-            attributes!.displayName,
-            attributes!.email,
-            attributes!.firstName,
-            attributes!.lastName,
-            sqlBool(result.active),
-            result.disabledReason,
-            JSON.stringify(attributes!.properties),
+            attributes.userName,
+            caseKey(attributes.userName),
+            attributes.displayName,
+            attributes.email,
+            attributes.firstName,
+            attributes.lastName,
+            sqlBool(decision.result.active),
+            decision.result.disabledReason,
+            JSON.stringify(attributes.properties),
             now,
             now,
-          ],
-        );
-      } else {
-        const changes = changedColumns(existing, attributes ?? attributesOfRow(existing), result);
-        if (changes.length > 0) {
-          // Only the columns that change: an index whose columns are not set is not touched.
-          await manager.query(`UPDATE users SET ${changes.map(([column]) => `${column} = ?`).join(', ')}, updatedAt = ? WHERE id = ?`, [
-            ...changes.map(([, value]) => value),
-            now,
-            existing.id,
-          ]);
+          ];
+        }),
+      );
+    for (const batch of chunks(decisions)) {
+      const rows = batch.map((decision) => ({ decision, id: newOrderedId() }));
+      try {
+        await insert(rows);
+        for (const row of rows) ids.set(row.decision, row.id);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        for (const row of rows) {
+          try {
+            await insert([row]);
+            ids.set(row.decision, row.id);
+          } catch (rowError) {
+            if (!isUniqueViolation(rowError)) throw rowError;
+            userNameTaken(row.decision, counts, samples);
+          }
         }
       }
+    }
+    return ids;
+  }
+
+  /** Updates a kept user's row when it changes; answers false when its new userName is taken. */
+  private async updateUser(manager: EntityManager, decision: Decision, now: string, counts: SyncCounts, samples: SyncSamples): Promise<boolean> {
+    const { result, attributes } = decision;
+    const existing = decision.existing!;
+    const changes = changedColumns(existing, attributes ?? attributesOfRow(existing), result);
+    if (changes.length === 0) return true;
+    try {
+      // Only the columns that change: an index whose columns are not set is not touched.
+      await manager.query(`UPDATE users SET ${changes.map(([column]) => `${column} = ?`).join(', ')}, updatedAt = ? WHERE id = ?`, [
+        ...changes.map(([, value]) => value),
+        now,
+        existing.id,
+      ]);
+      return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // Two IdP users mapped to one userName: the second is reported, not written.
-      counts.errors += 1;
-      if (samples.errors.length < SAMPLES_PER_KIND) samples.errors.push(`${decision.label}: userName ${attributes?.userName} is taken in this directory`);
-      if (!existing) counts.usersCreated -= 1;
-      return null;
+      userNameTaken(decision, counts, samples);
+      return false;
     }
-    return userId!;
   }
 
   /** The ids of the groups named (by their case keys). */
@@ -575,17 +654,18 @@ interface InputRow {
 
 /**
  * What reconciliation reads of some IdP users, as one UNION ALL: the IdP users not known already
- * (i), their IdP groups (g), their directory users (u) and those users' memberships (m).
+ * (i), the ids of their IdP groups (g), their directory users (u) and those users' memberships
+ * with their groups' ids (m).
  */
 function inputsQuery(count: number, unknownCount: number): string {
   const ids = placeholders(count);
   const parts = [
-    `SELECT 'g' AS part, m.memberId AS ref, g.displayName AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-     FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`,
+    `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+     FROM idp_group_members WHERE memberId IN (${ids})`,
     `SELECT 'u', u.idpUserId, u.id, u.userName, u.displayName, u.email, u.firstName, u.lastName, u.disabledReason, u.active, u.properties
      FROM users u WHERE u.idpUserId IN (${ids})`,
-    `SELECT 'm', u.idpUserId, g.name, m.managedBy, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-     FROM users u JOIN memberships m ON m.userId = u.id JOIN \`groups\` g ON g.id = m.groupId WHERE u.idpUserId IN (${ids})`,
+    `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+     FROM users u JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${ids})`,
   ];
   if (unknownCount > 0) {
     parts.unshift(
@@ -622,6 +702,46 @@ function stateOf(user: IdpUserRecord): IdpUserState {
 /** Whether the mappings make the same of both versions of a user: then its directory user stays as it is. */
 function sameMapping(plan: ConnectorPlan, before: IdpUserRecord, after: IdpUserRecord): boolean {
   return JSON.stringify(plan.mappings.run(before.resource)) === JSON.stringify(plan.mappings.run(after.resource));
+}
+
+/**
+ * The names of the groups with these ids, each read once: a batch's thousands of memberships
+ * share a few hundred groups, and a join would look the group up again for every membership.
+ */
+async function namesOf(manager: EntityManager, table: 'groups' | 'idp_groups', column: 'name' | 'displayName', ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const batch of chunks([...new Set(ids)])) {
+    const rows: Array<{ id: string; name: string }> = await manager.query(
+      `SELECT id, \`${column}\` AS name FROM \`${table}\` WHERE id IN (${placeholders(batch.length)})`,
+      batch,
+    );
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
+}
+
+/** Consecutive runs of `items` whose sizes add up to at most about SQL_CHUNK each. */
+function chunkBySize<T>(items: T[], size: (item: T) => number): T[][] {
+  const result: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    if (current.length > 0 && total + size(item) > SQL_CHUNK) {
+      result.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += size(item);
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+function append<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function directorySide(user: DirectoryUserRow, memberships: Membership[]): DirectorySide {
@@ -677,6 +797,15 @@ function activityChanged(user: DirectoryUserRow, result: Reconciliation): boolea
 
 function changed(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation): boolean {
   return activityChanged(user, result) || JSON.stringify(attributesOfRow(user)) !== JSON.stringify(attributes);
+}
+
+/** Two IdP users mapped to one userName: the second is reported, and neither it nor its memberships are written. */
+function userNameTaken(decision: Decision, counts: SyncCounts, samples: SyncSamples): void {
+  counts.errors += 1;
+  if (samples.errors.length < SAMPLES_PER_KIND) samples.errors.push(`${decision.label}: userName ${decision.attributes?.userName} is taken in this directory`);
+  if (!decision.existing) counts.usersCreated -= 1;
+  counts.membershipsAdded -= decision.result.added.length;
+  counts.membershipsRemoved -= decision.result.removed.length;
 }
 
 function tally(decision: Decision, counts: SyncCounts, samples: SyncSamples): void {

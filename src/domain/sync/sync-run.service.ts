@@ -140,17 +140,15 @@ export class SyncRunService {
    * Extends the lease while it is still the run's. A lease that ran out is lost even when nobody
    * has taken it yet: by then the run counts as interrupted (isAbandoned), so it must not go on.
    */
-  private async renewLease(connectorId: string, owner: string): Promise<boolean> {
+  private async renewLease(manager: EntityManager, connectorId: string, owner: string): Promise<boolean> {
     const now = new Date();
-    const result = await this.transactions.run((manager) =>
-      manager
-        .createQueryBuilder()
-        .update(ConnectorEntity)
-        .set({ syncLeaseUntil: new Date(now.getTime() + this.leaseMs) })
-        .where('id = :connectorId AND syncLeaseOwner = :owner', { connectorId, owner })
-        .andWhere('syncLeaseUntil >= :now', { now: sqlTime(now) })
-        .execute(),
-    );
+    const result = await manager
+      .createQueryBuilder()
+      .update(ConnectorEntity)
+      .set({ syncLeaseUntil: new Date(now.getTime() + this.leaseMs) })
+      .where('id = :connectorId AND syncLeaseOwner = :owner', { connectorId, owner })
+      .andWhere('syncLeaseUntil >= :now', { now: sqlTime(now) })
+      .execute();
     return result.affected === 1;
   }
 
@@ -239,13 +237,16 @@ export class SyncRunService {
       const plan = await this.sync.plan(ctx, run.connectorId);
       const outcome = await this.sync.syncAll(plan, {
         dryRun,
+        // One commit a batch for the lease and the progress together: each commit is a disk sync on MySQL.
         onBatch: async (progress) => {
           trackPeak();
           // The batch is written: a run that stops after it still reports it.
           counts = { ...progress };
           if (this.stopping) throw new Error('the server is stopping; the next full sync finishes the work');
-          if (!dryRun && !(await this.renewLease(run.connectorId, run.id))) throw new Error('the sync lease was lost: it ran out, or another node took it');
-          await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() }));
+          await this.transactions.run(async (manager) => {
+            if (!dryRun && !(await this.renewLease(manager, run.connectorId, run.id))) throw new Error('the sync lease was lost: it ran out, or another node took it');
+            await manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() });
+          });
         },
       });
       counts = outcome.counts;
