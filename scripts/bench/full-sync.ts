@@ -20,6 +20,7 @@ import type { DataSource } from 'typeorm';
 import { caseKey, newId } from '../../src/db/columns';
 import { createDataSource } from '../../src/db/data-source';
 import { sqlTime } from '../../src/db/sql';
+import type { SyncCounts } from '../../src/domain/sync/directory-sync.service';
 import type { DatabaseKind } from '../../test/support/databases';
 import { commaList, positiveNumber } from './options';
 import { pad } from './report';
@@ -56,24 +57,14 @@ interface Options {
   json: boolean;
 }
 
-interface Counts {
-  usersCreated: number;
-  usersUpdated: number;
-  usersDisabled: number;
-  usersEnabled: number;
-  usersDeleted: number;
-  membershipsAdded: number;
-  membershipsRemoved: number;
-  errors: number;
-}
 
 interface RunResult {
   name: string;
   status: string;
   seconds: number;
-  counts: Counts;
-  expected: Partial<Counts>;
-  /** Counts that differ from what the generated data implies, as `name: got ≠ expected`. */
+  counts: SyncCounts;
+  expected: Partial<SyncCounts>;
+  /** SyncCounts that differ from what the generated data implies, as `name: got ≠ expected`. */
   mismatches: string[];
   peakRssMb: number;
   loadAverage: number;
@@ -232,15 +223,15 @@ const RUN_SYNC = `mutation ($id: ID!) {
 }`;
 const UPDATE_POLICY = 'mutation ($id: ID!, $input: GroupPolicyInput!) { updateGroupPolicy(connectorId: $id, input: $input) { id } }';
 
-async function timedSync(server: ProjectServer, sampler: RssSampler, name: string, expected: Partial<Counts>): Promise<RunResult> {
+async function timedSync(server: ProjectServer, sampler: RssSampler, name: string, expected: Partial<SyncCounts>): Promise<RunResult> {
   sampler.takePhasePeakMb();
   const started = process.hrtime.bigint();
-  const { runSync } = await adminGraphql<{ runSync: Counts & { status: string } }>(server.url, server.adminToken, RUN_SYNC, { id: server.connector.id });
+  const { runSync } = await adminGraphql<{ runSync: SyncCounts & { status: string } }>(server.url, server.adminToken, RUN_SYNC, { id: server.connector.id });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const { status, ...counts } = runSync;
   const mismatches = Object.entries(expected)
-    .filter(([key, value]) => counts[key as keyof Counts] !== value)
-    .map(([key, value]) => `${key}: ${counts[key as keyof Counts]} ≠ ${value}`);
+    .filter(([key, value]) => counts[key as keyof SyncCounts] !== value)
+    .map(([key, value]) => `${key}: ${counts[key as keyof SyncCounts]} ≠ ${value}`);
   return { name, status, seconds, counts, expected, mismatches, peakRssMb: sampler.takePhasePeakMb(), loadAverage: os.loadavg()[0] };
 }
 
@@ -257,7 +248,7 @@ async function benchmark(kind: DatabaseKind, options: Options, context: TargetCo
     const sampler = new RssSampler(server.pid);
     try {
       const zero = { usersUpdated: 0, usersDisabled: 0, usersEnabled: 0, usersDeleted: 0, errors: 0 };
-      const runs: Array<[name: string, before: (() => Promise<unknown>) | null, expected: Partial<Counts>]> = [
+      const runs: Array<[name: string, before: (() => Promise<unknown>) | null, expected: Partial<SyncCounts>]> = [
         ['initial', null, { ...zero, usersCreated: options.users, membershipsAdded: options.memberships, membershipsRemoved: 0 }],
         [
           `onlyAssign ${APP_PATTERN}`,

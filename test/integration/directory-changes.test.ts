@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { caseKey, newId } from '../../src/db/columns';
-import { LOCAL_DIRECTORY_ID } from '../../src/db/entities/directory.entity';
+import { newId } from '../../src/db/columns';
 import { AdminTokenEntity, AuditEventEntity, UserEntity } from '../../src/db/entities';
 import { issueToken } from '../../src/domain/secrets';
+import { localUser } from '../support/directory';
 import { databaseKinds } from '../support/databases';
 import { createConnector, scim } from '../support/scim-client';
 import { fullSyncsSettled, graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
@@ -62,23 +62,7 @@ for (const kind of databaseKinds()) {
       }
       await sync();
       const now = new Date();
-      await server.dataSource.getRepository(UserEntity).insert({
-        id: newId(),
-        directoryId: LOCAL_DIRECTORY_ID,
-        idpUserId: null,
-        userName: 'dora@local.example',
-        userNameKey: caseKey('dora@local.example'),
-        displayName: null,
-        email: null,
-        firstName: null,
-        lastName: null,
-        active: true,
-        disabledReason: null,
-        properties: {},
-        lastLoginAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await server.dataSource.getRepository(UserEntity).insert(localUser('dora@local.example', now));
       const issued = issueToken('admin');
       readerToken = issued.token;
       await server.dataSource.getRepository(AdminTokenEntity).insert({

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { caseKey, newId } from '../../src/db/columns';
-import { LOCAL_DIRECTORY_ID } from '../../src/db/entities/directory.entity';
 import { UserEntity } from '../../src/db/entities';
+import { localUser } from '../support/directory';
 import { databaseKinds } from '../support/databases';
 import { createConnector, scim } from '../support/scim-client';
 import { fullSyncsSettled, graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
@@ -93,23 +93,7 @@ for (const kind of databaseKinds()) {
       await server.services.syncCycles.flush();
       const now = new Date();
       for (const userName of LOCAL) {
-        await server.dataSource.getRepository(UserEntity).insert({
-          id: newId(),
-          directoryId: LOCAL_DIRECTORY_ID,
-          idpUserId: null,
-          userName,
-          userNameKey: caseKey(userName),
-          displayName: null,
-          email: userName,
-          firstName: null,
-          lastName: null,
-          active: true,
-          disabledReason: null,
-          properties: {},
-          lastLoginAt: null,
-          createdAt: now,
-          updatedAt: now,
-        });
+        await server.dataSource.getRepository(UserEntity).insert(localUser(userName, now, { email: userName }));
       }
     });
     after(() => server.close());

@@ -13,6 +13,7 @@ import {
 } from '../../src/db/entities';
 import { DEFAULT_COPY_BEHAVIOUR } from '../../src/db/entities/connector.entity';
 import { isUniqueViolation } from '../../src/db/errors';
+import { localUser } from '../support/directory';
 import { databaseKinds } from '../support/databases';
 import { openTestDatabase, TestDatabase } from '../support/server';
 
@@ -196,26 +197,6 @@ function idpUser(connectorId: string, userName: string, now: Date): IdpUserEntit
     active: true,
     resource: { userName },
     version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-function localUser(userName: string, now: Date): UserEntity {
-  return {
-    id: newId(),
-    directoryId: LOCAL_DIRECTORY_ID,
-    idpUserId: null,
-    userName,
-    userNameKey: caseKey(userName),
-    displayName: null,
-    email: null,
-    firstName: null,
-    lastName: null,
-    active: true,
-    disabledReason: null,
-    properties: {},
-    lastLoginAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -124,7 +124,7 @@ export class IdpGroupService {
     let displayName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const current = await this.lockedGroup(manager, connectorId, id, ifVersion);
+        const { current, settingsVersion } = await this.lockedGroup(manager, connectorId, id, ifVersion);
         const decided = await change(current, () => this.readMembers(manager, [id]).then((members) => members.get(id) ?? []));
         const now = new Date();
         const write = decided.write ?? current;
@@ -155,9 +155,12 @@ export class IdpGroupService {
         if (decided.members) await this.changeMembers(manager, updated, decided.members, now);
         if (renamed) {
           const userIds = [...before, ...(decided.members ? [...decided.members.add, ...(decided.members.replaceWith ?? [])] : [])];
-          await this.directory.follow(ctx, manager, scope, connectorId, { regrouped: { groupNames: [current.displayName, updated.displayName], userIds } });
+          await this.directory.follow(ctx, manager, scope, connectorId, {
+            settingsVersion,
+            regrouped: { groupNames: [current.displayName, updated.displayName], userIds },
+          });
         } else if (decided.members) {
-          await this.directory.follow(ctx, manager, scope, connectorId, { members: { group: updated.displayName, ...memberDelta(decided.members, before) } });
+          await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, members: { group: updated.displayName, ...memberDelta(decided.members, before) } });
         }
         return updated;
       });
@@ -169,12 +172,12 @@ export class IdpGroupService {
 
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      const group = await this.lockedGroup(manager, connectorId, id, ifVersion);
+      const { current: group, settingsVersion } = await this.lockedGroup(manager, connectorId, id, ifVersion);
       const members = await this.userMemberIds(manager, id);
       await manager.query('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
       await manager.query('DELETE FROM idp_groups WHERE id = ?', [id]);
       if (members.length > 0) {
-        await this.directory.follow(ctx, manager, scope, connectorId, { members: { group: group.displayName, joined: [], left: members } });
+        await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, members: { group: group.displayName, joined: [], left: members } });
       }
     });
   }
@@ -258,9 +261,11 @@ export class IdpGroupService {
     return new Map(rows.filter((row) => row.connectorId === connectorId).map((row) => [row.id, row.memberType]));
   }
 
-  private async lockedGroup(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<IdpGroupRecord> {
-    const rows: GroupRow[] = await manager.query(
-      `SELECT * FROM idp_groups WHERE id = ? AND connectorId = ?${forUpdate(this.dataSource.options.type)}`,
+  /** The group, its row locked, and its connector's settingsVersion read in the same statement (see IdpUserService.lockedUser). */
+  private async lockedGroup(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<{ current: IdpGroupRecord; settingsVersion: number }> {
+    const rows: Array<GroupRow & { settingsVersion: unknown }> = await manager.query(
+      `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
+       FROM idp_groups r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
       [id, connectorId],
     );
     if (rows.length === 0) throw groupNotFound(id);
@@ -268,7 +273,7 @@ export class IdpGroupService {
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the group has version ${current.version}, not ${ifVersion}`);
     }
-    return current;
+    return { current, settingsVersion: Number(rows[0].settingsVersion) };
   }
 }
 

@@ -120,7 +120,7 @@ export class IdpUserService {
     let userName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const current = await this.lockedUser(manager, connectorId, id, ifVersion);
+        const { current, settingsVersion } = await this.lockedUser(manager, connectorId, id, ifVersion);
         const write = change(current);
         userName = write.userName;
         const now = new Date();
@@ -150,7 +150,7 @@ export class IdpUserService {
           await manager.query('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
           await insertEmails(manager, connectorId, id, write.emails);
         }
-        await this.directory.follow(ctx, manager, scope, connectorId, { changed: [{ before: current, after: updated }] });
+        await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, changed: [{ before: current, after: updated }] });
         return updated;
       });
     } catch (error) {
@@ -162,9 +162,9 @@ export class IdpUserService {
   /** Deletes the user and takes it out of every group, in one transaction. */
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      await this.lockedUser(manager, connectorId, id, ifVersion);
+      const { settingsVersion } = await this.lockedUser(manager, connectorId, id, ifVersion);
       // Before the row goes: its directory user is found by the link the delete clears.
-      await this.directory.follow(ctx, manager, scope, connectorId, { deleted: [id] });
+      await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, deleted: [id] });
       const now = sqlTime(new Date());
       await manager.query(
         'UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (SELECT groupId FROM idp_group_members WHERE memberId = ?)',
@@ -179,9 +179,14 @@ export class IdpUserService {
     return listPage(this.dataSource.manager, USER_LIST, connectorId, query);
   }
 
-  private async lockedUser(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<IdpUserRecord> {
-    const rows: UserRow[] = await manager.query(
-      `SELECT * FROM idp_users WHERE id = ? AND connectorId = ?${forUpdate(this.dataSource.options.type)}`,
+  /**
+   * The user, its row locked, and its connector's settingsVersion read in the same statement
+   * (the directory follows the write with the settings of that version; a subquery takes no lock).
+   */
+  private async lockedUser(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<{ current: IdpUserRecord; settingsVersion: number }> {
+    const rows: Array<UserRow & { settingsVersion: unknown }> = await manager.query(
+      `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
+       FROM idp_users r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
       [id, connectorId],
     );
     if (rows.length === 0) throw userNotFound(id);
@@ -189,7 +194,7 @@ export class IdpUserService {
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the user has version ${current.version}, not ${ifVersion}`);
     }
-    return current;
+    return { current, settingsVersion: Number(rows[0].settingsVersion) };
   }
 }
 

@@ -100,6 +100,8 @@ export interface IdpPage<T> {
  * The IdP services say what they changed; reconciliation (domain/sync) decides what it means.
  */
 export interface IdpChange {
+  /** The connector's settingsVersion, when the write read it already (with its row lock). */
+  settingsVersion?: number;
   /** Users the write created: everything about them is here, nothing needs reading. */
   created?: IdpUserRecord[];
   /** Users whose attributes the write changed, as they were and as they are. */

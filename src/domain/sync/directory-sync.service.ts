@@ -176,7 +176,7 @@ export class DirectorySyncService implements IdpChangeListener {
    * counted into the connector's current incremental cycle once the write has committed.
    */
   async follow(ctx: RequestContext, manager: EntityManager, scope: TransactionScope, connectorId: string, change: IdpChange): Promise<void> {
-    const plan = await this.currentPlan(ctx, manager, connectorId);
+    const plan = await this.currentPlan(ctx, manager, connectorId, change.settingsVersion);
     const known = new Map<string, IdpUserState>();
     const toRead: string[] = [];
     for (const user of change.created ?? []) known.set(user.id, stateOf(user));
@@ -197,7 +197,7 @@ export class DirectorySyncService implements IdpChangeListener {
     }
     if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
     const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
-    inputs.push(...(await this.readInputs(manager, [...new Set(toRead)], known)));
+    inputs.push(...(await this.readInputs(manager, [...new Set(toRead)], known, true)));
     if (change.deleted && change.deleted.length > 0) inputs.push(...(await this.readLeaving(manager, change.deleted)));
 
     const decisions = this.decide(plan, inputs);
@@ -251,11 +251,14 @@ export class DirectorySyncService implements IdpChangeListener {
     }
   }
 
-  /** The connector's plan, compiled again only when its settings changed since (on any node). */
-  private async currentPlan(ctx: RequestContext, manager: EntityManager, connectorId: string): Promise<ConnectorPlan> {
-    const [row] = await manager.query('SELECT settingsVersion FROM connectors WHERE id = ?', [connectorId]);
+  /**
+   * The connector's plan, compiled again only when its settings changed since (on any node).
+   * `settingsVersion` is the connector's, when the caller has read it already.
+   */
+  private async currentPlan(ctx: RequestContext, manager: EntityManager, connectorId: string, settingsVersion?: number): Promise<ConnectorPlan> {
+    const version = settingsVersion ?? Number((await manager.query('SELECT settingsVersion FROM connectors WHERE id = ?', [connectorId]))[0].settingsVersion);
     const cached = this.plans.get(connectorId);
-    if (cached && cached.settingsVersion === Number(row.settingsVersion)) return cached;
+    if (cached && cached.settingsVersion === version) return cached;
     const plan = await this.plan(ctx, connectorId, manager);
     this.plans.set(connectorId, plan);
     return plan;
@@ -311,7 +314,7 @@ export class DirectorySyncService implements IdpChangeListener {
    * user is gone meanwhile.
    */
   async nextDecision(manager: EntityManager, plan: ConnectorPlan, user: { id: string; idpUserId: string | null }): Promise<Reconciliation | null> {
-    const inputs = user.idpUserId ? await this.readInputs(manager, [user.idpUserId], new Map()) : await this.orphans(manager, 'id = ?', [user.id]);
+    const inputs = user.idpUserId ? await this.readInputs(manager, [user.idpUserId], new Map(), true) : await this.orphans(manager, 'id = ?', [user.id]);
     return inputs.length > 0 ? this.decide(plan, inputs)[0].result : null;
   }
 
@@ -346,7 +349,7 @@ export class DirectorySyncService implements IdpChangeListener {
     counts: SyncCounts,
     samples: SyncSamples,
   ): Promise<void> {
-    const inputs = await this.readInputs(manager, idpUserIds, new Map());
+    const inputs = await this.readInputs(manager, idpUserIds, new Map(), false);
     if (orphanUserIds.length > 0) inputs.push(...(await this.orphans(manager, `id IN (${placeholders(orphanUserIds.length)})`, orphanUserIds)));
     const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
@@ -440,27 +443,29 @@ export class DirectorySyncService implements IdpChangeListener {
    * Reads what reconciliation needs of the IdP users `idpUserIds` (those in `known` are not read
    * again): their groups in the IdP, their directory users and those users' memberships.
    */
-  private async readInputs(manager: EntityManager, idpUserIds: string[], known: Map<string, IdpUserState>): Promise<UserInputs[]> {
+  private async readInputs(manager: EntityManager, idpUserIds: string[], known: Map<string, IdpUserState>, namesJoined: boolean): Promise<UserInputs[]> {
     const idpUsers = new Map<string, IdpUserState>();
     const idpGroups = new Map<string, string[]>();
     const current = new Map<string, DirectoryUserRow>();
     const memberships = new Map<string, Membership[]>();
-    const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
     for (const batch of chunks([...new Set(idpUserIds)])) {
       const unknown = batch.filter((id) => !known.has(id));
       // One statement, one round trip: each part's rows say which they are.
-      const rows: InputRow[] = await manager.query(inputsQuery(batch.length, unknown.length), [...unknown, ...batch, ...batch, ...batch]);
+      const rows: InputRow[] = await manager.query(inputsQuery(batch.length, unknown.length, namesJoined), [...unknown, ...batch, ...batch, ...batch]);
       const groupRows = rows.filter((row) => row.part === 'g');
       const membershipRows = rows.filter((row) => row.part === 'm');
-      // Names once per group: a batch's memberships share far fewer groups than they are.
-      const idpNames = await namesOf(manager, 'idp_groups', 'displayName', groupRows.map((row) => row.c1!));
-      const names = await namesOf(manager, 'groups', 'name', membershipRows.map((row) => row.c1!));
+      const [idpNames, names] = namesJoined
+        ? [new Map(groupRows.map((row) => [row.c1!, row.c3 as string])), new Map(membershipRows.map((row) => [row.c1!, row.c3 as string]))]
+        : [
+            await namesOf(manager, 'idp_groups', 'displayName', groupRows.map((row) => row.c1!)),
+            await namesOf(manager, 'groups', 'name', membershipRows.map((row) => row.c1!)),
+          ];
       for (const row of rows) {
         if (row.part === 'i') idpUsers.set(row.ref, { id: row.ref, userName: row.c1!, active: Boolean(Number(row.c2)), resource: readJson(row.c3) });
         else if (row.part === 'u') current.set(row.ref, directoryUserOf(row));
       }
-      for (const row of groupRows) if (idpNames.has(row.c1!)) push(idpGroups, row.ref, idpNames.get(row.c1!)!);
-      for (const row of membershipRows) if (names.has(row.c1!)) push(memberships, row.ref, { group: names.get(row.c1!)!, managedBy: row.c2 as MembershipSource });
+      for (const row of groupRows) if (idpNames.has(row.c1!)) append(idpGroups, row.ref, idpNames.get(row.c1!)!);
+      for (const row of membershipRows) if (names.has(row.c1!)) append(memberships, row.ref, { group: names.get(row.c1!)!, managedBy: row.c2 as MembershipSource });
       for (const id of batch) if (known.has(id)) idpUsers.set(id, known.get(id)!);
     }
     return [...idpUsers.values()].map((idpUser) => ({
@@ -655,17 +660,25 @@ interface InputRow {
 /**
  * What reconciliation reads of some IdP users, as one UNION ALL: the IdP users not known already
  * (i), the ids of their IdP groups (g), their directory users (u) and those users' memberships
- * with their groups' ids (m).
+ * with their groups' ids (m). With `namesJoined`, g and m rows carry their groups' names too: one
+ * round trip for the few users a SCIM write touches, where a full sync's batch of thousands of
+ * memberships reads each group's name once instead (namesOf).
  */
-function inputsQuery(count: number, unknownCount: number): string {
+function inputsQuery(count: number, unknownCount: number, namesJoined: boolean): string {
   const ids = placeholders(count);
   const parts = [
-    `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-     FROM idp_group_members WHERE memberId IN (${ids})`,
+    namesJoined
+      ? `SELECT 'g' AS part, m.memberId AS ref, m.groupId AS c1, NULL AS c2, g.displayName AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+         FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`
+      : `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+         FROM idp_group_members WHERE memberId IN (${ids})`,
     `SELECT 'u', u.idpUserId, u.id, u.userName, u.displayName, u.email, u.firstName, u.lastName, u.disabledReason, u.active, u.properties
      FROM users u WHERE u.idpUserId IN (${ids})`,
-    `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-     FROM users u JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${ids})`,
+    namesJoined
+      ? `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, g.name, NULL, NULL, NULL, NULL, NULL, NULL
+         FROM users u JOIN memberships m ON m.userId = u.id JOIN \`groups\` g ON g.id = m.groupId WHERE u.idpUserId IN (${ids})`
+      : `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+         FROM users u JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${ids})`,
   ];
   if (unknownCount > 0) {
     parts.unshift(
