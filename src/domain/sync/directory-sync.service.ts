@@ -189,11 +189,12 @@ export class DirectorySyncService implements IdpChangeListener {
     const samples = emptySamples();
     if (change.members && groupMatters(plan.policy, change.members.group)) {
       const touched = [...change.members.joined, ...change.members.left];
+      const context = plan.membershipsFollowGroups ? await this.membersContext(manager, touched, change.members.group) : { others: new Set(touched), groupId: null };
       // Memberships an admin or a copy made are for a whole reconciliation to judge.
-      const whole = plan.membershipsFollowGroups ? await this.withOthersMemberships(manager, touched) : new Set(touched);
-      toRead.push(...whole);
-      const keep = (ids: string[]) => ids.filter((id) => !whole.has(id));
-      await this.followMembers(manager, plan, { group: change.members.group, joined: keep(change.members.joined), left: keep(change.members.left) }, counts);
+      toRead.push(...context.others);
+      const keep = (ids: string[]) => ids.filter((id) => !context.others.has(id));
+      const members = { group: change.members.group, joined: keep(change.members.joined), left: keep(change.members.left) };
+      await this.followMembers(manager, plan, members, context.groupId, counts);
     }
     if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
     const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
@@ -206,17 +207,25 @@ export class DirectorySyncService implements IdpChangeListener {
     if (Object.values(counts).some((count) => count > 0)) scope.afterCommit(() => this.cycles.record(connectorId, counts, samples.errors));
   }
 
-  /** Of the IdP users `idpUserIds`, those whose directory users have a membership an admin or a copy made. */
-  private async withOthersMemberships(manager: EntityManager, idpUserIds: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const batch of chunks(idpUserIds)) {
-      const rows: Array<{ idpUserId: string }> = await manager.query(
-        `SELECT DISTINCT u.idpUserId FROM users u JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${placeholders(batch.length)}) AND m.managedBy IN ('LOCAL', 'COPIED')`,
-        batch,
+  /**
+   * For a member change of `group`: which of the IdP users `idpUserIds` have a membership an admin
+   * or a copy made (`others`), and the directory group's id, when it exists; in one statement.
+   */
+  private async membersContext(manager: EntityManager, idpUserIds: string[], group: string): Promise<{ others: Set<string>; groupId: string | null }> {
+    const others = new Set<string>();
+    let groupId: string | null = null;
+    for (const [index, batch] of chunks(idpUserIds).entries()) {
+      const rows: Array<{ part: 'o' | 'g'; id: string }> = await manager.query(
+        `SELECT DISTINCT 'o' AS part, u.idpUserId AS id FROM users u JOIN memberships m ON m.userId = u.id
+         WHERE u.idpUserId IN (${placeholders(batch.length)}) AND m.managedBy IN ('LOCAL', 'COPIED')${index === 0 ? " UNION ALL SELECT 'g', id FROM `groups` WHERE nameKey = ?" : ''}`,
+        index === 0 ? [...batch, caseKey(group)] : batch,
       );
-      for (const row of rows) found.add(row.idpUserId);
+      for (const row of rows) {
+        if (row.part === 'g') groupId = row.id;
+        else others.add(row.id);
+      }
     }
-    return found;
+    return { others, groupId };
   }
 
   /**
@@ -226,10 +235,16 @@ export class DirectorySyncService implements IdpChangeListener {
    * state. Joining gives the directory membership; leaving takes it away, unless always assign
    * names the group or never remove matches it.
    */
-  private async followMembers(manager: EntityManager, plan: ConnectorPlan, members: NonNullable<IdpChange['members']>, counts: SyncCounts): Promise<void> {
+  private async followMembers(
+    manager: EntityManager,
+    plan: ConnectorPlan,
+    members: NonNullable<IdpChange['members']>,
+    knownGroupId: string | null,
+    counts: SyncCounts,
+  ): Promise<void> {
     const usersOf = (ids: string[], columns = 'id') => `SELECT ${columns} FROM users WHERE idpUserId IN (${placeholders(ids.length)})`;
     if (members.joined.length > 0) {
-      const groupId = (await this.ensureGroups(manager, [{ group: members.group, managedBy: 'IDP' }])).get(caseKey(members.group))!;
+      const groupId = knownGroupId ?? (await this.ensureGroups(manager, [{ group: members.group, managedBy: 'IDP' }])).get(caseKey(members.group))!;
       const now = sqlTime(new Date());
       for (const batch of chunks(members.joined)) {
         counts.membershipsAdded += await affectedRows(
