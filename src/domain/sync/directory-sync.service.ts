@@ -170,10 +170,10 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
-   * Follows one SCIM write in its own transaction, so that the directory never disagrees with the
-   * IdP layer: reconciles the users the write touched, and skips those whose reconciliation inputs
-   * it left alone (an attribute no mapping reads, a group the policy ignores). What changed is
-   * counted into the connector's current incremental cycle once the write has committed.
+   * Follows one SCIM write within that write's transaction, so that the directory never
+   * disagrees with the IdP layer: reconciles the users the write touched, and skips those whose
+   * reconciliation inputs it left alone (an attribute no mapping reads, a group the policy
+   * ignores). What changed is counted into the connector's incremental cycle once it commits.
    */
   async follow(ctx: RequestContext, manager: EntityManager, scope: TransactionScope, connectorId: string, change: IdpChange): Promise<void> {
     const plan = await this.currentPlan(ctx, manager, connectorId, change.settingsVersion);
@@ -189,12 +189,14 @@ export class DirectorySyncService implements IdpChangeListener {
     const samples = emptySamples();
     if (change.members && groupMatters(plan.policy, change.members.group)) {
       const touched = [...change.members.joined, ...change.members.left];
-      const context = plan.membershipsFollowGroups ? await this.membersContext(manager, touched, change.members.group) : { others: new Set(touched), groupId: null };
-      // Memberships an admin or a copy made are for a whole reconciliation to judge.
-      toRead.push(...context.others);
-      const keep = (ids: string[]) => ids.filter((id) => !context.others.has(id));
-      const members = { group: change.members.group, joined: keep(change.members.joined), left: keep(change.members.left) };
-      await this.followMembers(manager, plan, members, context.groupId, counts);
+      if (plan.membershipsFollowGroups) {
+        const context = await this.membersContext(manager, touched, change.members.group);
+        // Memberships an admin or a copy made are for a whole reconciliation to judge.
+        toRead.push(...context.others);
+        await this.followMembers(manager, plan, change.members, context, counts);
+      } else {
+        toRead.push(...touched);
+      }
     }
     if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
     const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
@@ -208,60 +210,71 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
-   * For a member change of `group`: which of the IdP users `idpUserIds` have a membership an admin
-   * or a copy made (`others`), and the directory group's id, when it exists; in one statement.
+   * For a member change of `group`, in one statement: the directory users of the IdP users
+   * `idpUserIds`, which of those have a membership an admin or a copy made (`others`), and the
+   * directory group's id when it exists.
    */
-  private async membersContext(manager: EntityManager, idpUserIds: string[], group: string): Promise<{ others: Set<string>; groupId: string | null }> {
+  private async membersContext(
+    manager: EntityManager,
+    idpUserIds: string[],
+    group: string,
+  ): Promise<{ userIds: Map<string, string>; others: Set<string>; groupId: string | null }> {
+    const userIds = new Map<string, string>();
     const others = new Set<string>();
     let groupId: string | null = null;
     for (const [index, batch] of chunks(idpUserIds).entries()) {
-      const rows: Array<{ part: 'o' | 'g'; id: string }> = await manager.query(
-        `SELECT DISTINCT 'o' AS part, u.idpUserId AS id FROM users u JOIN memberships m ON m.userId = u.id
-         WHERE u.idpUserId IN (${placeholders(batch.length)}) AND m.managedBy IN ('LOCAL', 'COPIED')${index === 0 ? " UNION ALL SELECT 'g', id FROM `groups` WHERE nameKey = ?" : ''}`,
+      const rows: Array<{ part: 'u' | 'g'; idpUserId: string | null; id: string; others: unknown }> = await manager.query(
+        `SELECT 'u' AS part, u.idpUserId, u.id, MAX(CASE WHEN m.managedBy IN ('LOCAL', 'COPIED') THEN 1 ELSE 0 END) AS others
+         FROM users u LEFT JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${placeholders(batch.length)}) GROUP BY u.idpUserId, u.id${
+           index === 0 ? " UNION ALL SELECT 'g', NULL, id, 0 FROM `groups` WHERE nameKey = ?" : ''
+         }`,
         index === 0 ? [...batch, caseKey(group)] : batch,
       );
       for (const row of rows) {
         if (row.part === 'g') groupId = row.id;
-        else others.add(row.id);
+        else if (Number(row.others) === 1) others.add(row.idpUserId!);
+        else userIds.set(row.idpUserId!, row.id);
       }
     }
-    return { others, groupId };
+    return { userIds, others, groupId };
   }
 
   /**
    * A member change of an IdP group whose name the policy assigns, when that is all a membership
    * depends on (plan.membershipsFollowGroups), for members whose memberships all come from the IdP
-   * and the policy: what reconcile() would decide for each, without reading each one's whole
-   * state. Joining gives the directory membership; leaving takes it away, unless always assign
-   * names the group or never remove matches it.
+   * and the policy (`userIds`, their directory users): what reconcile() would decide for each,
+   * without reading each one's whole state. Joining gives the directory membership; leaving takes
+   * it away, unless always assign names the group or never remove matches it. The statements name
+   * their rows by key: a DELETE with a subquery would scan the whole table on MariaDB.
    */
   private async followMembers(
     manager: EntityManager,
     plan: ConnectorPlan,
     members: NonNullable<IdpChange['members']>,
-    knownGroupId: string | null,
+    context: { userIds: Map<string, string>; groupId: string | null },
     counts: SyncCounts,
   ): Promise<void> {
-    const usersOf = (ids: string[], columns = 'id') => `SELECT ${columns} FROM users WHERE idpUserId IN (${placeholders(ids.length)})`;
-    if (members.joined.length > 0) {
-      const groupId = knownGroupId ?? (await this.ensureGroups(manager, [{ group: members.group, managedBy: 'IDP' }])).get(caseKey(members.group))!;
+    const directoryUsers = (idpUserIds: string[]) => idpUserIds.flatMap((id) => context.userIds.get(id) ?? []);
+    const joined = directoryUsers(members.joined);
+    if (joined.length > 0) {
+      const groupId = context.groupId ?? (await this.ensureGroups(manager, [{ group: members.group, managedBy: 'IDP' }])).get(caseKey(members.group))!;
       const now = sqlTime(new Date());
-      for (const batch of chunks(members.joined)) {
+      for (const batch of chunks(joined)) {
         counts.membershipsAdded += await affectedRows(
           manager,
-          `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) ${usersOf(batch, "id, ?, 'IDP', ?")}`,
-          [groupId, now, ...batch],
+          `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${batch.map(() => "(?, ?, 'IDP', ?)").join(', ')}`,
+          batch.flatMap((userId) => [userId, groupId, now]),
         );
       }
     }
     const kept = plan.policy.alwaysAssign.some((name) => caseKey(name) === caseKey(members.group)) || plan.policy.neverRemove.some((pattern) => pattern.matches(members.group));
-    if (members.left.length > 0 && !kept) {
-      for (const batch of chunks(members.left)) {
-        counts.membershipsRemoved += await affectedRows(
-          manager,
-          `DELETE FROM memberships WHERE groupId = (SELECT id FROM \`groups\` WHERE nameKey = ?) AND userId IN (${usersOf(batch)})`,
-          [caseKey(members.group), ...batch],
-        );
+    const left = directoryUsers(members.left);
+    if (left.length > 0 && !kept && context.groupId) {
+      for (const batch of chunks(left)) {
+        counts.membershipsRemoved += await affectedRows(manager, `DELETE FROM memberships WHERE groupId = ? AND userId IN (${placeholders(batch.length)})`, [
+          context.groupId,
+          ...batch,
+        ]);
       }
     }
   }
