@@ -218,6 +218,24 @@ for (const kind of databaseKinds()) {
         assert.equal((await send('GET', `/Users/${user.id}`)).json.title, 'one');
       });
 
+      it('when a member user is deleted, then each of its groups gets a new version and lists it no more', async () => {
+        const user = await createUser('leaving.member@contoso.example');
+        const other = await createUser('staying.member@contoso.example');
+        const groups = [];
+        for (const displayName of ['leaving-a', 'leaving-b']) {
+          const reply = await send('POST', '/Groups', { displayName, members: [{ value: user.id }, { value: other.id }] });
+          groups.push(reply.json as { id: string; meta: { version: string } });
+        }
+        const untouched = (await send('POST', '/Groups', { displayName: 'leaving-none', members: [{ value: other.id }] })).json;
+        assert.equal((await send('DELETE', `/Users/${user.id}`)).status, 204);
+        for (const group of groups) {
+          const read = await send('GET', `/Groups/${group.id}`);
+          assert.notEqual(read.json.meta.version, group.meta.version);
+          assert.deepEqual(read.json.members.map((member: { value: string }) => member.value), [other.id]);
+        }
+        assert.equal((await send('GET', `/Groups/${untouched.id}`)).json.meta.version, untouched.meta.version);
+      });
+
       it('when If-None-Match names the current version, then 304 without a body', async () => {
         const user = await createUser('etag.none@contoso.example');
         const reply = await send('GET', `/Users/${user.id}`, undefined, { 'if-none-match': user.meta.version });

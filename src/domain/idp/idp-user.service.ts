@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { forUpdate, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
+import { forUpdate, placeholders, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
@@ -165,11 +165,14 @@ export class IdpUserService {
       const { settingsVersion } = await this.lockedUser(manager, connectorId, id, ifVersion);
       // Before the row goes: its directory user is found by the link the delete clears.
       await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, deleted: [id] });
-      const now = sqlTime(new Date());
-      await manager.query(
-        'UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (SELECT groupId FROM idp_group_members WHERE memberId = ?)',
-        [now, id],
-      );
+      // The groups by their keys: with a subquery, MariaDB walks (and locks) every group row.
+      const groups: Array<{ groupId: string }> = await manager.query('SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]);
+      if (groups.length > 0) {
+        await manager.query(`UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (${placeholders(groups.length)})`, [
+          sqlTime(new Date()),
+          ...groups.map((group) => group.groupId),
+        ]);
+      }
       await manager.query('DELETE FROM idp_group_members WHERE memberId = ?', [id]);
       await manager.query('DELETE FROM idp_users WHERE id = ?', [id]);
     });
