@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newId } from '../../src/db/columns';
-import { AdminTokenEntity, AuditEventEntity, ConnectorTokenEntity } from '../../src/db/entities';
+import { AuditEventEntity, ConnectorTokenEntity } from '../../src/db/entities';
 import { DomainError } from '../../src/domain/errors';
-import { hashToken, issueToken } from '../../src/domain/secrets';
+import { hashToken } from '../../src/domain/secrets';
 import { databaseKinds } from '../support/databases';
-import { graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
+import { graphql, issueReaderToken, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
 const CREATE = `mutation ($name: String!) {
   createConnector(input: { name: $name }) { connector { id name scimBaseUrl enabled } token }
@@ -19,18 +19,7 @@ for (const kind of databaseKinds()) {
 
     before(async () => {
       server = await startTestServer(kind);
-      const issued = issueToken('admin');
-      readerToken = issued.token;
-      await server.dataSource.getRepository(AdminTokenEntity).insert({
-        id: newId(),
-        name: 'dashboard',
-        role: 'READER',
-        prefix: issued.prefix,
-        hash: issued.hash,
-        createdAt: new Date(),
-        lastUsedAt: null,
-        revokedAt: null,
-      });
+      readerToken = await issueReaderToken(server);
     });
     after(() => server.close());
 

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newId } from '../../src/db/columns';
-import { AdminTokenEntity, AuditEventEntity, UserEntity } from '../../src/db/entities';
-import { issueToken } from '../../src/domain/secrets';
+import { AuditEventEntity, UserEntity } from '../../src/db/entities';
 import { localUser } from '../support/directory';
 import { databaseKinds } from '../support/databases';
 import { createConnector, scim } from '../support/scim-client';
-import { fullSyncsSettled, graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
+import { fullSyncsSettled, graphql, issueReaderToken, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const CREATE_GROUP = 'mutation ($name: String!) { createGroup(name: $name) { id name origin } }';
@@ -63,18 +62,7 @@ for (const kind of databaseKinds()) {
       await sync();
       const now = new Date();
       await server.dataSource.getRepository(UserEntity).insert(localUser('dora@local.example', now));
-      const issued = issueToken('admin');
-      readerToken = issued.token;
-      await server.dataSource.getRepository(AdminTokenEntity).insert({
-        id: newId(),
-        name: 'dashboard',
-        role: 'READER',
-        prefix: issued.prefix,
-        hash: issued.hash,
-        createdAt: now,
-        lastUsedAt: null,
-        revokedAt: null,
-      });
+      readerToken = await issueReaderToken(server);
     });
     after(() => server.close());
 

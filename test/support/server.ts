@@ -4,8 +4,11 @@ import http from 'node:http';
 import pino from 'pino';
 import type { DataSource, Logger } from 'typeorm';
 import { createApp } from '../../src/app';
+import { newId } from '../../src/db/columns';
+import { AdminTokenEntity } from '../../src/db/entities';
 import { DEFAULT_SYNC_LEASE_SECONDS } from '../../src/config';
 import { createDataSource, migrate } from '../../src/db/data-source';
+import { issueToken } from '../../src/domain/secrets';
 import { createServices, Services } from '../../src/domain/services';
 import { scimPathReader } from '../../src/scim/path-reader';
 import { createScratchDatabase, DatabaseKind, ScratchDatabase } from './databases';
@@ -107,4 +110,20 @@ export async function fullSyncsSettled(database: TestDatabase, connectorId: stri
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`the full syncs of connector ${connectorId} did not catch up with its settings`);
+}
+
+/** Stores an admin token with the READER role, as an operator would issue one; answers it in clear. */
+export async function issueReaderToken(database: TestDatabase): Promise<string> {
+  const issued = issueToken('admin');
+  await database.dataSource.getRepository(AdminTokenEntity).insert({
+    id: newId(),
+    name: 'dashboard',
+    role: 'READER',
+    prefix: issued.prefix,
+    hash: issued.hash,
+    createdAt: new Date(),
+    lastUsedAt: null,
+    revokedAt: null,
+  });
+  return issued.token;
 }

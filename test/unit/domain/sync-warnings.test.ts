@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CleanupAction } from '../../../src/db/entities/connector.entity';
 import { warningAfterAdd, warningAfterRemove } from '../../../src/domain/directory/sync-warnings';
-import { compilePattern } from '../../../src/policy/patterns';
-import { CompiledPolicy, IdpSide, Membership, reconcile } from '../../../src/policy/reconcile';
+import { IdpSide, Membership, reconcile } from '../../../src/policy/reconcile';
+import { compiledPolicy, PolicyLists } from '../../support/policy';
 
 interface Case {
   name: string;
@@ -11,25 +11,15 @@ interface Case {
   idpGroups: string[] | null;
   /** The user's memberships after the admin's change. */
   memberships: Membership[];
-  policy?: Partial<Record<keyof CompiledPolicy, string[]>>;
+  policy?: PolicyLists;
   cleanupAction?: CleanupAction;
   warning: RegExp | null;
 }
 
-function compiled(lists: Case['policy'] = {}): CompiledPolicy {
-  const compile = (patterns: string[] = []) => patterns.map(compilePattern);
-  return {
-    alwaysAssign: lists.alwaysAssign ?? [],
-    onlyAssign: compile(lists.onlyAssign),
-    neverAssign: compile(lists.neverAssign),
-    neverRemove: compile(lists.neverRemove),
-    required: compile(lists.required),
-  };
-}
 
 function nextSync(test: Case) {
   const idp: IdpSide | null = test.idpGroups && { active: true, groups: test.idpGroups, dropped: false };
-  return reconcile(idp, { active: true, disabledReason: null, memberships: test.memberships }, compiled(test.policy), test.cleanupAction ?? 'DISABLE');
+  return reconcile(idp, { active: true, disabledReason: null, memberships: test.memberships }, compiledPolicy(test.policy), test.cleanupAction ?? 'DISABLE');
 }
 
 const local = (group: string): Membership => ({ group, managedBy: 'LOCAL' });

@@ -1,27 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CleanupAction } from '../../../src/db/entities/connector.entity';
-import { compilePattern } from '../../../src/policy/patterns';
-import { CompiledPolicy, DirectorySide, IdpSide, Membership, reconcile } from '../../../src/policy/reconcile';
+import { DirectorySide, IdpSide, Membership, reconcile } from '../../../src/policy/reconcile';
+import { compiledPolicy, PolicyLists } from '../../support/policy';
 
-interface PolicyLists {
-  alwaysAssign?: string[];
-  onlyAssign?: string[];
-  neverAssign?: string[];
-  neverRemove?: string[];
-  required?: string[];
-}
-
-function policy(lists: PolicyLists = {}): CompiledPolicy {
-  const compile = (patterns: string[] = []) => patterns.map(compilePattern);
-  return {
-    alwaysAssign: lists.alwaysAssign ?? [],
-    onlyAssign: compile(lists.onlyAssign),
-    neverAssign: compile(lists.neverAssign),
-    neverRemove: compile(lists.neverRemove),
-    required: compile(lists.required),
-  };
-}
 
 const idp = (groups: string[], extra: Partial<IdpSide> = {}): IdpSide => ({ active: true, groups, dropped: false, ...extra });
 const member = (group: string, managedBy: Membership['managedBy'] = 'IDP'): Membership => ({ group, managedBy });
@@ -42,13 +24,13 @@ describe('reconcile: always assign', () => {
   ];
   for (const [who, current, idpGroups, expected] of table) {
     it(`when ${who} syncs, then they end up in the always-assign group`, () => {
-      const result = reconcile(idp(idpGroups), current, policy({ alwaysAssign: ['everyone'] }), 'DISABLE');
+      const result = reconcile(idp(idpGroups), current, compiledPolicy({ alwaysAssign: ['everyone'] }), 'DISABLE');
       assert.deepEqual(groupsOf(result.memberships), expected);
     });
   }
 
   it('when a user was removed from it by hand, then the sync adds it back, managed by the policy', () => {
-    const result = reconcile(idp([]), directory([]), policy({ alwaysAssign: ['everyone'] }), 'DISABLE');
+    const result = reconcile(idp([]), directory([]), compiledPolicy({ alwaysAssign: ['everyone'] }), 'DISABLE');
     assert.deepEqual(result.added, [member('everyone', 'POLICY')]);
   });
 });
@@ -64,7 +46,7 @@ describe('reconcile: only assign, then never assign', () => {
   ];
   for (const [lists, idpGroups, expected] of table) {
     it(`when the policy is ${JSON.stringify(lists)} and the IdP reports ${JSON.stringify(idpGroups)}, then the user gets ${JSON.stringify(expected)}`, () => {
-      const result = reconcile(idp(idpGroups), null, policy(lists), 'DISABLE');
+      const result = reconcile(idp(idpGroups), null, compiledPolicy(lists), 'DISABLE');
       assert.deepEqual(groupsOf(result.memberships), expected);
       assert.equal(result.user, 'CREATE');
     });
@@ -84,7 +66,7 @@ describe('reconcile: SCIM is the source of truth, unless never remove', () => {
   ];
   for (const [what, lists, existing, idpGroups, kept, removed] of table) {
     it(`when the user has ${what}, then it is ${removed.length ? 'removed' : 'kept'}`, () => {
-      const result = reconcile(idp(idpGroups), directory(existing), policy(lists), 'DISABLE');
+      const result = reconcile(idp(idpGroups), directory(existing), compiledPolicy(lists), 'DISABLE');
       assert.deepEqual(groupsOf(result.memberships), kept);
       assert.deepEqual(groupsOf(result.removed), removed);
     });
@@ -92,7 +74,7 @@ describe('reconcile: SCIM is the source of truth, unless never remove', () => {
 
   it('when never remove and never assign are both .*, then group memberships stay fully local', () => {
     const existing = [member('local-a', 'LOCAL'), member('local-b', 'LOCAL')];
-    const result = reconcile(idp(['idp-group']), directory(existing), policy({ neverRemove: ['.*'], neverAssign: ['.*'] }), 'DISABLE');
+    const result = reconcile(idp(['idp-group']), directory(existing), compiledPolicy({ neverRemove: ['.*'], neverAssign: ['.*'] }), 'DISABLE');
     assert.deepEqual(result.memberships, existing);
     assert.deepEqual(result.added, []);
     assert.deepEqual(result.removed, []);
@@ -114,7 +96,7 @@ describe('reconcile: cleanup', () => {
     for (const [action, expected] of actions) {
       it(`when a user is ${cause} and the action is ${action}, then ${JSON.stringify(expected)}`, () => {
         const current = directory([member('sales'), member('wiki', 'LOCAL')]);
-        const result = reconcile(side, current, policy(lists), action);
+        const result = reconcile(side, current, compiledPolicy(lists), action);
         assert.equal(result.cleanup, reason);
         for (const [field, value] of Object.entries(expected)) assert.deepEqual(result[field as keyof typeof result], value, field);
         if (action === 'DELETE') assert.deepEqual(groupsOf(result.removed), ['sales', 'wiki']);
@@ -124,19 +106,19 @@ describe('reconcile: cleanup', () => {
   }
 
   it('when a required group matches, then no cleanup applies', () => {
-    const result = reconcile(idp(['staff-emea', 'sales']), null, policy({ required: ['staff-.*'] }), 'DELETE');
+    const result = reconcile(idp(['staff-emea', 'sales']), null, compiledPolicy({ required: ['staff-.*'] }), 'DELETE');
     assert.equal(result.cleanup, null);
     assert.equal(result.user, 'CREATE');
   });
 
   it('when the required group is one never assign filters, then it still counts: required looks at what the IdP reports', () => {
-    const result = reconcile(idp(['staff-emea']), null, policy({ required: ['staff-.*'], neverAssign: ['staff-.*'] }), 'DELETE');
+    const result = reconcile(idp(['staff-emea']), null, compiledPolicy({ required: ['staff-.*'], neverAssign: ['staff-.*'] }), 'DELETE');
     assert.equal(result.cleanup, null);
     assert.deepEqual(result.memberships, []);
   });
 
   it('when a new user would be cleaned up at once, then it is not created', () => {
-    const result = reconcile(idp(['sales']), null, policy({ required: ['staff'] }), 'DISABLE');
+    const result = reconcile(idp(['sales']), null, compiledPolicy({ required: ['staff'] }), 'DISABLE');
     assert.equal(result.user, 'NONE');
   });
 
@@ -147,27 +129,27 @@ describe('reconcile: cleanup', () => {
   ];
   for (const [who, disabledReason, enabled] of reenable) {
     it(`when a user ${who} is back in a required group, then it is ${enabled ? 'enabled again' : 'left disabled'}`, () => {
-      const result = reconcile(idp(['staff']), directory([], { active: false, disabledReason }), policy({ required: ['staff'] }), 'DISABLE');
+      const result = reconcile(idp(['staff']), directory([], { active: false, disabledReason }), compiledPolicy({ required: ['staff'] }), 'DISABLE');
       assert.equal(result.active, enabled);
       assert.equal(result.disabledReason, enabled ? null : 'ADMIN');
     });
   }
 
   it('when an admin-disabled user meets a cleanup, then the admin’s reason is kept', () => {
-    const result = reconcile(null, directory([], { active: false, disabledReason: 'ADMIN' }), policy(), 'DISABLE');
+    const result = reconcile(null, directory([], { active: false, disabledReason: 'ADMIN' }), compiledPolicy(), 'DISABLE');
     assert.equal(result.disabledReason, 'ADMIN');
   });
 });
 
 describe('reconcile: IdP active flag', () => {
   it('when the IdP says active=false, then the user is disabled, with the IdP as the reason', () => {
-    const result = reconcile(idp(['sales'], { active: false }), directory([member('sales')]), policy(), 'DISABLE');
+    const result = reconcile(idp(['sales'], { active: false }), directory([member('sales')]), compiledPolicy(), 'DISABLE');
     assert.deepEqual([result.active, result.disabledReason], [false, 'IDP']);
     assert.deepEqual(groupsOf(result.memberships), ['sales']);
   });
 
   it('when the IdP says active=false for a new user, then it is created disabled', () => {
-    const result = reconcile(idp([], { active: false }), null, policy(), 'DISABLE');
+    const result = reconcile(idp([], { active: false }), null, compiledPolicy(), 'DISABLE');
     assert.deepEqual([result.user, result.active, result.disabledReason], ['CREATE', false, 'IDP']);
   });
 });
@@ -182,7 +164,7 @@ describe('reconcile: who keeps a membership', () => {
   ];
   for (const [what, membership, lists, idpGroups, retagged] of table) {
     it(`when ${what} syncs, then ${retagged.length ? `it is the ${retagged[0].managedBy}’s from now on` : 'it keeps its source'}`, () => {
-      const result = reconcile(idp(idpGroups), directory([membership]), policy(lists), 'DISABLE');
+      const result = reconcile(idp(idpGroups), directory([membership]), compiledPolicy(lists), 'DISABLE');
       assert.deepEqual(result.retagged, retagged);
       assert.deepEqual([result.added, result.removed], [[], []]);
     });
