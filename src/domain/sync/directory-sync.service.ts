@@ -101,6 +101,8 @@ interface IdpUserState {
   userName: string;
   active: boolean;
   resource: Record<string, unknown>;
+  /** What the plan's mappings make of `resource`, when already worked out. */
+  mapped?: MappedUser;
 }
 
 /** Everything reconciliation needs of one user. */
@@ -181,8 +183,9 @@ export class DirectorySyncService implements IdpChangeListener {
     const toRead: string[] = [];
     for (const user of change.created ?? []) known.set(user.id, stateOf(user));
     for (const { before, after } of change.changed ?? []) {
-      if (before.active === after.active && sameMapping(plan, before, after)) continue;
-      known.set(after.id, stateOf(after));
+      const mapped = plan.mappings.run(after.resource);
+      if (before.active === after.active && JSON.stringify(plan.mappings.run(before.resource)) === JSON.stringify(mapped)) continue;
+      known.set(after.id, { ...stateOf(after), mapped });
       toRead.push(after.id);
     }
     const counts = zeroCounts();
@@ -524,7 +527,7 @@ export class DirectorySyncService implements IdpChangeListener {
         const result = reconcile(null, directorySide(current!, memberships), plan.policy, plan.cleanupAction);
         return { label: current!.userName, idpUserId: null, existing: current, attributes: null, mappedProperties: {}, result };
       }
-      const mapped = plan.mappings.run(idpUser.resource);
+      const mapped = idpUser.mapped ?? plan.mappings.run(idpUser.resource);
       const result = reconcile(
         { active: idpUser.active, groups: [...idpGroups, ...mapped.groupNames], dropped: mapped.dropped },
         current && directorySide(current, memberships),
@@ -741,9 +744,6 @@ function stateOf(user: IdpUserRecord): IdpUserState {
 }
 
 /** Whether the mappings make the same of both versions of a user: then its directory user stays as it is. */
-function sameMapping(plan: ConnectorPlan, before: IdpUserRecord, after: IdpUserRecord): boolean {
-  return JSON.stringify(plan.mappings.run(before.resource)) === JSON.stringify(plan.mappings.run(after.resource));
-}
 
 /**
  * The names of the groups with these ids, each read once: a batch's thousands of memberships
