@@ -11,7 +11,7 @@ import type { ConnectorService } from '../connectors/connector.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
 import { DomainError } from '../errors';
 import { DirectorySyncService, summary, SyncCounts, zeroCounts } from './directory-sync.service';
-import { memoryNow } from './memory';
+import { memoryNow, withMemoryNow } from './memory';
 
 
 /**
@@ -223,11 +223,10 @@ export class SyncRunService {
   }
 
   private async execute(ctx: RequestContext, run: SyncRunEntity, dryRun: boolean): Promise<SyncRunEntity> {
-    let peak = run.memory ? memoryNow() : null;
-    const trackPeak = () => {
-      if (!peak) return;
-      const current = memoryNow();
-      if (current.rss > peak.rss) peak = current;
+    // Figures after each batch: the last is the end, the highest RSS the peak.
+    let memory = run.memory;
+    const trackMemory = () => {
+      if (memory) memory = withMemoryNow(memory);
     };
     let status: SyncRunStatus = 'SUCCEEDED';
     let counts: SyncCounts = zeroCounts();
@@ -239,7 +238,7 @@ export class SyncRunService {
         dryRun,
         // One commit a batch for the lease and the progress together: each commit is a disk sync on MySQL.
         onBatch: async (progress) => {
-          trackPeak();
+          trackMemory();
           // The batch is written: a run that stops after it still reports it.
           counts = { ...progress };
           if (this.stopping) throw new Error('the server is stopping; the next full sync finishes the work');
@@ -259,7 +258,7 @@ export class SyncRunService {
       messages.push({ level: 'ERROR', message: `the sync stopped: ${error instanceof Error ? error.message : String(error)}` });
       this.log.error({ err: error, syncRunId: run.id }, 'sync run failed');
     }
-    trackPeak();
+    trackMemory();
     const finishedAt = new Date();
     const finished: SyncRunEntity = {
       ...run,
@@ -267,7 +266,7 @@ export class SyncRunService {
       status,
       finishedAt,
       lastActivityAt: finishedAt,
-      memory: run.memory ? { ...run.memory, end: memoryNow(), peak: peak ?? undefined } : null,
+      memory,
     };
     messages.push({ level: 'INFO', message: summary(counts, dryRun) });
     await this.transactions.run(async (manager) => {
