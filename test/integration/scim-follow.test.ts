@@ -153,3 +153,31 @@ for (const kind of databaseKinds()) {
     });
   }
 }
+
+for (const kind of databaseKinds()) {
+  describe(`SCIM writes right after a settings change on ${kind}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(kind);
+    });
+    after(() => server.close());
+
+    it('when more writes than the pool has connections arrive while every compiled plan is stale, then all of them are answered', { timeout: 60_000 }, async () => {
+      const connector = await createConnector(server.url, 'stale plans');
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const users: string[] = [];
+      for (let index = 0; index < 30; index += 1) users.push((await send('POST', '/Users', { userName: `stale.${index}@contoso.example` })).json.id);
+      const changed = await graphql(server.url, TEST_ADMIN_TOKEN, 'mutation ($id: ID!) { updateGroupPolicy(connectorId: $id, input: { alwaysAssign: ["everyone"] }) { id } }', {
+        id: connector.id,
+      });
+      assert.equal(changed.errors, undefined, JSON.stringify(changed.errors));
+      // Each write holds a connection while it compiles the new plan: on that same connection, or
+      // the pool (10) would run dry and every write wait for ever.
+      const replies = await Promise.all(
+        users.map((id, index) => send('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: `Stale ${index}` }] })),
+      );
+      assert.deepEqual(replies.map((reply) => reply.status).filter((status) => status >= 300), []);
+      await fullSyncsSettled(server, connector.id);
+    });
+  });
+}
