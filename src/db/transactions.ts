@@ -63,6 +63,10 @@ export class Transactions {
     const outcomes: Array<{ ok: true; value: unknown; effects: Array<() => void> } | { ok: false; error: unknown }> = [];
     try {
       await runner.startTransaction();
+      // BEGIN IMMEDIATE, in effect: a write statement first takes the write lock (waiting out
+      // another process's). A transaction that read first could not write after another process
+      // had committed (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits for).
+      await runner.query('UPDATE connectors SET id = id WHERE 0');
       for (const item of group) {
         await runner.startTransaction();
         const effects: Array<() => void> = [];

@@ -56,10 +56,10 @@ for (const kind of databaseKinds()) {
 
       const answers = await Promise.all(nodes.map((node) => graphql(node.url, ADMIN, RUN, { id: connector.id, wait: true })));
       for (const answer of answers) assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
-      const READ = 'query ($id: ID!) { syncRun(id: $id) { id status usersCreated errors startedAt } }';
+      const READ = 'query ($id: ID!) { syncRun(id: $id) { id status usersCreated errors startedAt log(first: 5) { edges { node { level message } } } } }';
       const runs = await Promise.all(answers.map((answer) => graphql(nodes[0].url, ADMIN, READ, { id: answer.data.runSync.id }).then((read) => read.data.syncRun)));
       const [first, second] = runs.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
-      assert.deepEqual([first.status, first.usersCreated], ['SUCCEEDED', USERS]);
+      assert.deepEqual([first.status, first.usersCreated], ['SUCCEEDED', USERS], JSON.stringify(runs));
       // Mostly one run that both nodes answer. When the second node's request reached the database
       // only after that run had ended (SQLite makes it wait for its write lock), it ran a sync of
       // its own: had the two overlapped, it would have created users or met them as clashes.
