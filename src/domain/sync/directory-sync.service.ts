@@ -832,14 +832,6 @@ function changedColumns(user: DirectoryUserRow, attributes: Attributes, result: 
   return columns.filter(([, , changes]) => changes).map(([column, value]) => [column, value]);
 }
 
-function activityChanged(user: DirectoryUserRow, result: Reconciliation): boolean {
-  return Boolean(Number(user.active)) !== result.active || user.disabledReason !== result.disabledReason;
-}
-
-function changed(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation): boolean {
-  return activityChanged(user, result) || JSON.stringify(attributesOfRow(user)) !== JSON.stringify(attributes);
-}
-
 /** Two IdP users mapped to one userName: the second is reported, and neither it nor its memberships are written. */
 function userNameTaken(decision: Decision, counts: SyncCounts, samples: SyncSamples): void {
   counts.errors += 1;
@@ -868,7 +860,7 @@ function tally(decision: Decision, counts: SyncCounts, samples: SyncSamples): vo
     } else if (!wasActive && result.active) {
       counts.usersEnabled += 1;
       sample(samples.enabled, label);
-    } else if (decision.attributes && changed(existing, decision.attributes, result)) {
+    } else if (decision.attributes && changedColumns(existing, decision.attributes, result).length > 0) {
       counts.usersUpdated += 1;
       sample(samples.updated, label);
     }
