@@ -4,6 +4,10 @@
  * event loop), stops it, and prints requests/s per phase with ratios to the scimmy comparator.
  *
  *   node dist/scripts/bench/compare.js [--users N] [--groups G] [--concurrency C] [--targets scimmy,limit,sqlite,mysql]
+ *
+ * With --baseline <checkout>, the targets sqlite-baseline and mysql-baseline run that build of
+ * this project (say, an older commit's), and the p50 table gives each target's ratio to its
+ * baseline: what a change costs, measured back to back on the same machine.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,6 +39,7 @@ interface CompareOptions {
   phases: string[];
   workDir: string;
   peersDir: string;
+  baseline?: string;
 }
 
 type Outcome = { target: Target; report: BenchReport } | { target: Target; failure: string };
@@ -59,6 +64,7 @@ function parseCli(argv: string[]): CompareOptions {
     )
     .option('--work-dir <dir>', 'scratch directory for peer copies, databases and server logs', path.join(os.tmpdir(), 'scimdir-bench'))
     .option('--peers-dir <dir>', 'where the peer servers live (read only)', path.resolve(__dirname, '../../../../shared/peers'))
+    .option('--baseline <dir>', 'a checkout of this project, built, that the sqlite-baseline and mysql-baseline targets run')
     .parse(argv)
     .opts<CompareOptions>();
 }
@@ -122,14 +128,14 @@ function phaseNames(outcomes: Outcome[]): string[] {
   return [...names];
 }
 
-function table(title: string, outcomes: Outcome[], cell: (phase: PhaseResult, name: string) => string): string[] {
+function table(title: string, outcomes: Outcome[], cell: (phase: PhaseResult, name: string, outcome: Outcome) => string): string[] {
   const header = [pad(title, PHASE_COLUMN), ...outcomes.map((o) => pad(o.target.name, TARGET_COLUMN))].join(' ');
   const rows = phaseNames(outcomes).map((name) =>
     [
       pad(name, PHASE_COLUMN),
       ...outcomes.map((outcome) => {
         const phase = phaseOf(outcome, name);
-        return pad(phase ? cell(phase, name) : '-', TARGET_COLUMN);
+        return pad(phase ? cell(phase, name, outcome) : '-', TARGET_COLUMN);
       }),
     ].join(' '),
   );
@@ -146,7 +152,14 @@ function formatComparison(outcomes: Outcome[]): string {
   };
   const lines = [
     ...table(baseline ? `req/s (x ${BASELINE})` : 'req/s', outcomes, throughput),
-    ...table('p50 ms', outcomes, (phase) => phase.p50Ms.toFixed(2)),
+    ...table(outcomes.some((outcome) => outcome.target.name.endsWith('-baseline')) ? 'p50 ms (x baseline)' : 'p50 ms', outcomes, (phase, name, outcome) => {
+      const base = phaseOf(
+        outcomes.find((other) => other.target.name === `${outcome.target.name}-baseline`),
+        name,
+      );
+      const p50 = phase.p50Ms.toFixed(2);
+      return base && base !== phase && base.p50Ms > 0 ? `${p50} (${(phase.p50Ms / base.p50Ms).toFixed(2)}x)` : p50;
+    }),
     ...table('p99 ms', outcomes, (phase) => phase.p99Ms.toFixed(1)),
     ...table('errors', outcomes, (phase) => `${phase.errors}/${phase.requests}`),
   ];
@@ -176,6 +189,7 @@ async function main(): Promise<void> {
     workDir: path.resolve(options.workDir),
     peersDir: path.resolve(options.peersDir),
     projectRoot: path.resolve(__dirname, '..', '..', '..'),
+    baselineRoot: options.baseline && path.resolve(options.baseline),
   };
   fs.mkdirSync(context.workDir, { recursive: true });
 

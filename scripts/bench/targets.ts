@@ -22,6 +22,8 @@ export interface TargetContext {
   workDir: string;
   peersDir: string;
   projectRoot: string;
+  /** Another build of this project (a checkout with dist/), for the -baseline targets. */
+  baselineRoot?: string;
 }
 
 /** A started server, ready for scim-load. */
@@ -245,8 +247,9 @@ export async function startProjectServer(
   cleanups: Cleanups,
   kind: DatabaseKind,
   nodeArgs: string[] = [],
+  root = context.projectRoot,
 ): Promise<ProjectServer> {
-  const main = path.join(context.projectRoot, 'dist', 'src', 'main.js');
+  const main = path.join(root, 'dist', 'src', 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -p .)`);
   const database = await createScratchDatabase(kind);
   cleanups.add(() => database.drop());
@@ -254,16 +257,16 @@ export async function startProjectServer(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const adminToken = randomBytes(20).toString('hex');
-  const logFile = path.join(context.workDir, `project-${kind}-server.log`);
+  const logFile = path.join(context.workDir, `project-${kind}${root === context.projectRoot ? '' : '-baseline'}-server.log`);
   const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' };
-  const child = startNode([...nodeArgs, main], context.projectRoot, env, logFile, cleanups);
+  const child = startNode([...nodeArgs, main], root, env, logFile, cleanups);
   await waitUntilReady(child, logFile, () => answers200(`${url}/readyz`));
   const connector = await createConnector(url, adminToken);
   return { pid: child.pid as number, url, adminToken, database, connector };
 }
 
-async function startProject(context: TargetContext, cleanups: Cleanups, kind: DatabaseKind): Promise<RunningTarget> {
-  const server = await startProjectServer(context, cleanups, kind);
+async function startProject(context: TargetContext, cleanups: Cleanups, kind: DatabaseKind, root = context.projectRoot): Promise<RunningTarget> {
+  const server = await startProjectServer(context, cleanups, kind, [], root);
   return { pid: server.pid, baseUrl: server.connector.scimBaseUrl, token: server.connector.token };
 }
 
@@ -308,4 +311,15 @@ export const TARGETS: Target[] = [
   },
   { name: 'sqlite', loadArgs: [], start: (context, cleanups) => startProject(context, cleanups, 'sqlite') },
   { name: 'mysql', loadArgs: [], start: (context, cleanups) => startProject(context, cleanups, 'mysql') },
+  ...(['sqlite', 'mysql'] as const).map(
+    (kind): Target => ({
+      name: `${kind}-baseline`,
+      loadArgs: [],
+      note: 'the build given by --baseline',
+      start: (context, cleanups) => {
+        if (!context.baselineRoot) throw new Error(`the ${kind}-baseline target needs --baseline <checkout with dist/>`);
+        return startProject(context, cleanups, kind, context.baselineRoot);
+      },
+    }),
+  ),
 ];
