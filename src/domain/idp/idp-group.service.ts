@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { caseKey, newId } from '../../db/columns';
+import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
 import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -68,7 +68,7 @@ export class IdpGroupService {
 
   async create(ctx: RequestContext, connectorId: string, write: IdpGroupWrite, memberIds: string[]): Promise<IdpGroupRecord> {
     const now = new Date();
-    const record: IdpGroupRecord = { id: newId(), connectorId, ...write, version: 1, createdAt: now, updatedAt: now };
+    const record: IdpGroupRecord = { id: newOrderedId(), connectorId, ...write, version: 1, createdAt: now, updatedAt: now };
     try {
       await this.transactions.run(async (manager, scope) => {
         await manager.query(

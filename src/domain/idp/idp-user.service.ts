@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { caseKey, newId } from '../../db/columns';
+import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
 import { forUpdate, placeholders, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -65,7 +65,7 @@ export class IdpUserService {
 
   async create(ctx: RequestContext, connectorId: string, write: IdpUserWrite): Promise<IdpUserRecord> {
     const now = new Date();
-    const record: IdpUserRecord = { id: newId(), connectorId, ...pick(write), version: 1, createdAt: now, updatedAt: now };
+    const record: IdpUserRecord = { id: newOrderedId(), connectorId, ...pick(write), version: 1, createdAt: now, updatedAt: now };
     try {
       await this.transactions.run(async (manager, scope) => {
         await manager.query(
