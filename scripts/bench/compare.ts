@@ -8,6 +8,10 @@
  * With --baseline <checkout>, the targets sqlite-baseline and mysql-baseline run that build of
  * this project (say, an older commit's), and the p50 table gives each target's ratio to its
  * baseline: what a change costs, measured back to back on the same machine.
+ *
+ * With --rounds N, the targets run N times over, in turn (a, b, a, b, …), each time on a fresh
+ * server and database, and each phase shows its median round by p50: single runs of the same
+ * build differ by a quarter or more here, as group commits batch requests differently.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,6 +44,7 @@ interface CompareOptions {
   workDir: string;
   peersDir: string;
   baseline?: string;
+  rounds: number;
 }
 
 type Outcome = { target: Target; report: BenchReport } | { target: Target; failure: string };
@@ -64,6 +69,7 @@ function parseCli(argv: string[]): CompareOptions {
     )
     .option('--work-dir <dir>', 'scratch directory for peer copies, databases and server logs', path.join(os.tmpdir(), 'scimdir-bench'))
     .option('--peers-dir <dir>', 'where the peer servers live (read only)', path.resolve(__dirname, '../../../../shared/peers'))
+    .option('--rounds <n>', 'times to run every target, in turn; each phase shows its median round', positiveNumber, 1)
     .option('--baseline <dir>', 'a checkout of this project, built, that the sqlite-baseline and mysql-baseline targets run')
     .parse(argv)
     .opts<CompareOptions>();
@@ -181,6 +187,26 @@ function formatComparison(outcomes: Outcome[]): string {
   return lines.join('\n');
 }
 
+/**
+ * One target's rounds as one outcome: each phase is its median round by p50 (the upper one of an
+ * even count), whole, so that a row's figures come from one run; the group-size check is the
+ * first round's. A failed round fails the target.
+ */
+function medianOutcome(rounds: Outcome[]): Outcome {
+  const failed = rounds.find((outcome) => 'failure' in outcome);
+  if (failed || rounds.length === 1) return failed ?? rounds[0];
+  const reports = rounds.map((outcome) => (outcome as { report: BenchReport }).report);
+  const phases = reports[0].phases.map((phase) => {
+    const runs = reports.flatMap((report) => report.phases.filter((other) => other.name === phase.name)).sort((a, b) => a.p50Ms - b.p50Ms);
+    return runs[Math.floor(runs.length / 2)];
+  });
+  const peaks = reports.flatMap((report) => (report.serverPeakRssMb === undefined ? [] : [report.serverPeakRssMb]));
+  return {
+    target: rounds[0].target,
+    report: { ...reports[0], phases, serverPeakRssMb: peaks.length > 0 ? Math.max(...peaks) : undefined },
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseCli(process.argv);
   const unknown = options.targets.filter((name) => !TARGETS.some((target) => target.name === name));
@@ -198,13 +224,17 @@ async function main(): Promise<void> {
   for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => void cleanups.runAll().then(() => process.exit(status)));
   }
-  const outcomes: Outcome[] = [];
-  for (const name of options.targets) {
-    const target = TARGETS.find((t) => t.name === name) as Target;
-    outcomes.push(await benchmark(target, options, context, cleanups));
+  const rounds: Outcome[][] = options.targets.map(() => []);
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const [index, name] of options.targets.entries()) {
+      if (options.rounds > 1) console.error(`[compare] round ${round} of ${options.rounds}`);
+      rounds[index].push(await benchmark(TARGETS.find((t) => t.name === name) as Target, options, context, cleanups));
+    }
   }
+  const outcomes = rounds.map(medianOutcome);
+  const roundsNote = options.rounds > 1 ? `, median of ${options.rounds} rounds` : '';
   process.stdout.write(
-    `\n${options.users} users, ${options.groups} groups, concurrency ${options.concurrency}, member batch ${options.memberBatch}\n\n` +
+    `\n${options.users} users, ${options.groups} groups, concurrency ${options.concurrency}, member batch ${options.memberBatch}${roundsNote}\n\n` +
       `${formatComparison(outcomes)}\n`,
   );
   if (outcomes.some((outcome) => 'failure' in outcome)) process.exitCode = 1;
