@@ -148,6 +148,11 @@ function table(title: string, outcomes: Outcome[], cell: (phase: PhaseResult, na
   return [header, ...rows, ''];
 }
 
+/** `value`, and its ratio to `base` when there is one. */
+function withRatio(value: number, base: number | undefined, digits: number): string {
+  return base ? `${value.toFixed(digits)} (${(value / base).toFixed(2)}x)` : value.toFixed(digits);
+}
+
 function formatComparison(outcomes: Outcome[]): string {
   const baseline = outcomes.find((outcome) => outcome.target.name === BASELINE);
   const throughput = (phase: PhaseResult, name: string) => {
@@ -156,17 +161,18 @@ function formatComparison(outcomes: Outcome[]): string {
     if (!base || base.requestsPerSecond === 0 || phase === base) return rps;
     return `${rps} (${(phase.requestsPerSecond / base.requestsPerSecond).toFixed(2)}x)`;
   };
+  const hasBaseline = outcomes.some((outcome) => outcome.target.name.endsWith('-baseline'));
+  /** The -baseline target that a target of this project is compared with. */
+  const baselineOf = (outcome: Outcome) => outcomes.find((other) => other.target.name === `${outcome.target.name}-baseline`);
   const lines = [
     ...table(baseline ? `req/s (x ${BASELINE})` : 'req/s', outcomes, throughput),
-    ...table(outcomes.some((outcome) => outcome.target.name.endsWith('-baseline')) ? 'p50 ms (x baseline)' : 'p50 ms', outcomes, (phase, name, outcome) => {
-      const base = phaseOf(
-        outcomes.find((other) => other.target.name === `${outcome.target.name}-baseline`),
-        name,
-      );
-      const p50 = phase.p50Ms.toFixed(2);
-      return base && base !== phase && base.p50Ms > 0 ? `${p50} (${(phase.p50Ms / base.p50Ms).toFixed(2)}x)` : p50;
-    }),
+    ...table(hasBaseline ? 'p50 ms (x baseline)' : 'p50 ms', outcomes, (phase, name, outcome) =>
+      withRatio(phase.p50Ms, phaseOf(baselineOf(outcome), name)?.p50Ms, 2),
+    ),
     ...table('p99 ms', outcomes, (phase) => phase.p99Ms.toFixed(1)),
+    ...table(hasBaseline ? 'server CPU µs/req (x baseline)' : 'server CPU µs/req', outcomes, (phase, name, outcome) =>
+      phase.serverCpuUsPerRequest === undefined ? '-' : withRatio(phase.serverCpuUsPerRequest, phaseOf(baselineOf(outcome), name)?.serverCpuUsPerRequest, 0),
+    ),
     ...table('errors', outcomes, (phase) => `${phase.errors}/${phase.requests}`),
   ];
   for (const outcome of outcomes) {

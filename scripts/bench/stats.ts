@@ -21,6 +21,8 @@ export interface PhaseResult {
   errorSamples: string[];
   /** The server's largest resident set seen during the phase, when its pid was given. */
   peakRssMb?: number;
+  /** The server's CPU time (all its threads) over the phase, per request, when its pid was given. */
+  serverCpuUsPerRequest?: number;
 }
 
 /** Nearest-rank percentile of ascending `sorted`; 0 for no samples. */

@@ -182,10 +182,13 @@ export class Workload {
     const send = prepare();
     this.progress(`${name}…`);
     this.rss?.takePhasePeakMb();
+    const cpuBefore = this.rss?.cpuMs();
     const recorder = new PhaseRecorder(this.client, name);
     await send(recorder);
     const result = recorder.finish(note);
     if (this.rss) result.peakRssMb = this.rss.takePhasePeakMb();
+    const cpuAfter = this.rss?.cpuMs();
+    if (cpuBefore !== undefined && cpuAfter !== undefined) result.serverCpuUsPerRequest = ((cpuAfter - cpuBefore) * 1000) / result.requests;
     const rss = result.peakRssMb === undefined ? '' : `, server RSS up to ${result.peakRssMb.toFixed(0)} MB`;
     this.progress(
       `${name}: ${result.requests} requests in ${result.seconds.toFixed(1)} s (${result.requestsPerSecond.toFixed(0)}/s, ` +
