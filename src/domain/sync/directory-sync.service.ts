@@ -514,11 +514,18 @@ export class DirectorySyncService implements IdpChangeListener {
     return users.map((current) => ({ idpUser: null, idpGroups: [], current, memberships: memberships.get(current.id) ?? [] }));
   }
 
-  /** The directory users of IdP users being deleted: orphans from now on. */
+  /**
+   * The directory users of IdP users being deleted (orphans from now on) and their memberships, in
+   * one statement: inputsQuery's u and m parts.
+   */
   private async readLeaving(manager: EntityManager, idpUserIds: string[]): Promise<UserInputs[]> {
-    const inputs: UserInputs[] = [];
-    for (const batch of chunks(idpUserIds)) inputs.push(...(await this.orphans(manager, `idpUserId IN (${placeholders(batch.length)})`, batch)));
-    return inputs;
+    const inputs = new Map<string, UserInputs>();
+    for (const batch of chunks(idpUserIds)) {
+      const rows: InputRow[] = await manager.query(inputsQuery(batch.length, 0, true, false), [...batch, ...batch]);
+      for (const row of rows) if (row.part === 'u') inputs.set(row.ref, { idpUser: null, idpGroups: [], current: directoryUserOf(row), memberships: [] });
+      for (const row of rows) if (row.part === 'm') inputs.get(row.ref)?.memberships.push({ group: row.c3 as string, managedBy: row.c2 as MembershipSource });
+    }
+    return [...inputs.values()];
   }
 
   private decide(plan: ConnectorPlan, inputs: UserInputs[]): Decision[] {
@@ -623,7 +630,7 @@ export class DirectorySyncService implements IdpChangeListener {
   private async updateUser(manager: EntityManager, decision: Decision, now: string, counts: SyncCounts, samples: SyncSamples): Promise<boolean> {
     const { result, attributes } = decision;
     const existing = decision.existing!;
-    const changes = changedColumns(existing, attributes ?? attributesOfRow(existing), result);
+    const changes = changedColumns(existing, attributes ?? attributesOfRow(existing), result, decision.idpUserId);
     if (changes.length === 0) return true;
     try {
       // Only the columns that change: an index whose columns are not set is not touched.
@@ -693,30 +700,37 @@ interface InputRow {
  * (i), the ids of their IdP groups (g), their directory users (u) and those users' memberships
  * with their groups' ids (m). With `namesJoined`, g and m rows carry their groups' names too: one
  * round trip for the few users a SCIM write touches, where a full sync's batch of thousands of
- * memberships reads each group's name once instead (namesOf).
+ * memberships reads each group's name once instead (namesOf). Without `idpGroups`, the g part is
+ * left out (for IdP users being deleted).
  */
-function inputsQuery(count: number, unknownCount: number, namesJoined: boolean): string {
+function inputsQuery(count: number, unknownCount: number, namesJoined: boolean, idpGroups = true): string {
   const ids = placeholders(count);
-  const parts = [
-    namesJoined
-      ? `SELECT 'g' AS part, m.memberId AS ref, m.groupId AS c1, NULL AS c2, g.displayName AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-         FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`
-      : `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-         FROM idp_group_members WHERE memberId IN (${ids})`,
-    `SELECT 'u', u.idpUserId, u.id, u.userName, u.displayName, u.email, u.firstName, u.lastName, u.disabledReason, u.active, u.properties
+  const parts: string[] = [];
+  if (unknownCount > 0) {
+    parts.push(
+      `SELECT 'i' AS part, id AS ref, userName AS c1, active AS c2, resource AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+       FROM idp_users WHERE id IN (${placeholders(unknownCount)})`,
+    );
+  }
+  if (idpGroups) {
+    parts.push(
+      namesJoined
+        ? `SELECT 'g' AS part, m.memberId AS ref, m.groupId AS c1, NULL AS c2, g.displayName AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+           FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`
+        : `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+           FROM idp_group_members WHERE memberId IN (${ids})`,
+    );
+  }
+  // Named again here: the first part of a UNION names the columns, and without i and g this is it.
+  parts.push(
+    `SELECT 'u' AS part, u.idpUserId AS ref, u.id AS c1, u.userName AS c2, u.displayName AS c3, u.email AS c4, u.firstName AS c5, u.lastName AS c6, u.disabledReason AS c7, u.active AS c8, u.properties AS c9
      FROM users u WHERE u.idpUserId IN (${ids})`,
     namesJoined
       ? `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, g.name, NULL, NULL, NULL, NULL, NULL, NULL
          FROM users u JOIN memberships m ON m.userId = u.id JOIN \`groups\` g ON g.id = m.groupId WHERE u.idpUserId IN (${ids})`
       : `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, NULL, NULL, NULL, NULL, NULL, NULL, NULL
          FROM users u JOIN memberships m ON m.userId = u.id WHERE u.idpUserId IN (${ids})`,
-  ];
-  if (unknownCount > 0) {
-    parts.unshift(
-      `SELECT 'i' AS part, id AS ref, userName AS c1, active AS c2, resource AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-       FROM idp_users WHERE id IN (${placeholders(unknownCount)})`,
-    );
-  }
+  );
   return parts.join(' UNION ALL ');
 }
 
@@ -815,10 +829,15 @@ function attributesOf(mapped: MappedUser, current: DirectoryUserRow | null, idpU
   };
 }
 
-/** The users columns whose values `attributes` and `result` change, with their new values. */
-function changedColumns(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation): Array<[string, unknown]> {
+/**
+ * The users columns whose values `attributes` and `result` change, with their new values. The
+ * link to the IdP user goes too when the IdP deletes it: the foreign key would clear it anyway,
+ * but only by writing the row a second time.
+ */
+function changedColumns(user: DirectoryUserRow, attributes: Attributes, result: Reconciliation, idpUserId: string | null): Array<[string, unknown]> {
   const was = attributesOfRow(user);
   const columns: Array<[string, unknown, boolean]> = [
+    ['idpUserId', idpUserId, idpUserId !== user.idpUserId],
     ['userName', attributes.userName, attributes.userName !== was.userName],
     ['userNameKey', caseKey(attributes.userName), caseKey(attributes.userName) !== caseKey(was.userName)],
     ['displayName', attributes.displayName, attributes.displayName !== was.displayName],
@@ -860,7 +879,7 @@ function tally(decision: Decision, counts: SyncCounts, samples: SyncSamples): vo
     } else if (!wasActive && result.active) {
       counts.usersEnabled += 1;
       sample(samples.enabled, label);
-    } else if (decision.attributes && changedColumns(existing, decision.attributes, result).length > 0) {
+    } else if (decision.attributes && changedColumns(existing, decision.attributes, result, decision.idpUserId).length > 0) {
       counts.usersUpdated += 1;
       sample(samples.updated, label);
     }
