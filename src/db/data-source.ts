@@ -56,6 +56,9 @@ export function dataSourceOptions(
     charset: 'utf8mb4',
     timezone: 'Z',
     poolSize: extras.poolSize ?? 10,
+    // mysql2 captures a stack trace for every statement, for its errors' sake: a twentieth of the
+    // server's CPU on a SCIM write. A failed statement still raises TypeORM's QueryFailedError.
+    trace: false,
   };
 }
 
