@@ -59,6 +59,9 @@ export function dataSourceOptions(
     // mysql2 captures a stack trace for every statement, for its errors' sake: a twentieth of the
     // server's CPU on a SCIM write. A failed statement still raises TypeORM's QueryFailedError.
     trace: false,
+    // Transactions send statements that need no answer in between as one query (its Pipeline).
+    // Every statement is parameterised, so no input can add a statement of its own.
+    multipleStatements: true,
   };
 }
 

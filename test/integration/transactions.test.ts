@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isUniqueViolation } from '../../src/db/errors';
+import { Transactions } from '../../src/db/transactions';
+import { databaseKinds } from '../support/databases';
+import { openTestDatabase, TestDatabase } from '../support/server';
+import { StatementLog } from '../support/statement-log';
+
+const INSERT = "INSERT INTO directories (id, kind, name, createdAt) VALUES (?, 'LOCAL', ?, '2026-01-01 00:00:00.000')";
+
+for (const kind of databaseKinds()) {
+  describe(`transactions' deferred writes (${kind})`, () => {
+    let db: TestDatabase;
+    let log: StatementLog;
+    let transactions: Transactions;
+    before(async () => {
+      log = new StatementLog();
+      db = await openTestDatabase(kind, log);
+      transactions = new Transactions(db.dataSource);
+    });
+    after(() => db.close());
+
+    const names = async (prefix: string) =>
+      (await db.dataSource.query('SELECT name FROM directories WHERE id LIKE ? ORDER BY id', [`${prefix}%`])).map((row: { name: string }) => row.name);
+
+    it('when a transaction defers writes and then reads, then the read sees them; on MySQL they travel with START TRANSACTION in one round trip', async () => {
+      let read: string[] = [];
+      const sent = await log.during(() =>
+        transactions.run(async (manager, scope) => {
+          await scope.defer(INSERT, ['read-1', 'one']);
+          await scope.defer(INSERT, ['read-2', 'two']);
+          read = (await manager.query("SELECT name FROM directories WHERE id LIKE 'read-%' ORDER BY id")).map((row: { name: string }) => row.name);
+        }),
+      );
+      assert.deepEqual(read, ['one', 'two']);
+      assert.deepEqual(await names('read-'), ['one', 'two']);
+      if (kind === 'mysql') {
+        assert.equal(sent.length, 2, sent.join('\n---\n'));
+        assert.match(sent[0], /^START TRANSACTION;\nINSERT INTO directories .*;\nINSERT INTO directories .*;\nSELECT name FROM directories/s);
+        assert.equal(sent[1], 'COMMIT');
+      }
+    });
+
+    it('when a transaction ends with deferred writes, then they commit with it (on MySQL in the COMMIT round trip)', async () => {
+      const sent = await log.during(() => transactions.run((_manager, scope) => scope.defer(INSERT, ['last-1', 'last'])));
+      assert.deepEqual(await names('last-'), ['last']);
+      if (kind === 'mysql') assert.deepEqual(sent, [`START TRANSACTION;\n${INSERT};\nCOMMIT`]);
+    });
+
+    it('when a deferred write fails, then the transaction raises its error, stores nothing and runs no after-commit effect', async () => {
+      let committed = false;
+      const outcome = transactions.run(async (manager, scope) => {
+        scope.afterCommit(() => {
+          committed = true;
+        });
+        await scope.defer(INSERT, ['clash-1', 'first']);
+        await scope.defer(INSERT, ['clash-1', 'again']);
+        await manager.query('SELECT 1');
+      });
+      await assert.rejects(outcome, (error: unknown) => isUniqueViolation(error));
+      assert.deepEqual(await names('clash-'), []);
+      assert.equal(committed, false);
+    });
+
+    it('when the last deferred write fails, then the COMMIT does not happen and nothing is stored', async () => {
+      const outcome = transactions.run(async (_manager, scope) => {
+        await scope.defer(INSERT, ['end-1', 'first']);
+        await scope.defer(INSERT, ['end-1', 'again']);
+      });
+      await assert.rejects(outcome, (error: unknown) => isUniqueViolation(error));
+      assert.deepEqual(await names('end-'), []);
+      // The connection went back to the pool with no transaction open: the next one works.
+      await transactions.run((_manager, scope) => scope.defer(INSERT, ['end-2', 'after']));
+      assert.deepEqual(await names('end-'), ['after']);
+    });
+
+    it('when a write needs its answer after deferred ones, then it gets its own affected rows', async () => {
+      let affected = -1;
+      await transactions.run(async (manager, scope) => {
+        await scope.defer(INSERT, ['count-1', 'a']);
+        await scope.defer(INSERT, ['count-2', 'b']);
+        const result = await manager.queryRunner!.query("UPDATE directories SET name = 'c' WHERE id LIKE 'count-%'", [], true);
+        affected = result.affected ?? -1;
+      });
+      assert.equal(affected, 2);
+      assert.deepEqual(await names('count-'), ['c', 'c']);
+    });
+  });
+}
