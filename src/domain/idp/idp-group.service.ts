@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
 import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, sqlTime } from '../../db/sql';
-import type { Transactions } from '../../db/transactions';
+import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
@@ -71,7 +71,8 @@ export class IdpGroupService {
     const record: IdpGroupRecord = { id: newOrderedId(), connectorId, ...write, version: 1, createdAt: now, updatedAt: now };
     try {
       await this.transactions.run(async (manager, scope) => {
-        await manager.query(
+        // Deferred, as are the IdP layer's other writes here: they travel with the next statement.
+        await scope.defer(
           `INSERT INTO idp_groups (id, connectorId, externalId, displayName, displayNameKey, resource, version, createdAt, updatedAt)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
@@ -86,7 +87,7 @@ export class IdpGroupService {
             sqlTime(now),
           ],
         );
-        await this.addMembers(manager, record, memberIds, now);
+        await this.addMembers(manager, scope, record, memberIds, now);
         if (memberIds.length > 0) {
           await this.directory.follow(ctx, manager, scope, connectorId, { members: { group: record.displayName, joined: memberIds, left: [] } });
         }
@@ -140,7 +141,7 @@ export class IdpGroupService {
           version: current.version + 1,
           updatedAt: now,
         };
-        await manager.query(
+        await scope.defer(
           'UPDATE idp_groups SET externalId = ?, displayName = ?, displayNameKey = ?, resource = ?, version = ?, updatedAt = ? WHERE id = ?',
           [
           updated.externalId,
@@ -152,7 +153,7 @@ export class IdpGroupService {
           id,
           ],
         );
-        if (decided.members) await this.changeMembers(manager, updated, decided.members, now);
+        if (decided.members) await this.changeMembers(manager, scope, updated, decided.members, now);
         if (renamed) {
           const userIds = [...before, ...(decided.members ? [...decided.members.add, ...(decided.members.replaceWith ?? [])] : [])];
           await this.directory.follow(ctx, manager, scope, connectorId, {
@@ -174,8 +175,8 @@ export class IdpGroupService {
     await this.transactions.run(async (manager, scope) => {
       const { current: group, settingsVersion } = await this.lockedGroup(manager, connectorId, id, ifVersion);
       const members = await this.userMemberIds(manager, id);
-      await manager.query('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
-      await manager.query('DELETE FROM idp_groups WHERE id = ?', [id]);
+      await scope.defer('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
+      await scope.defer('DELETE FROM idp_groups WHERE id = ?', [id]);
       if (members.length > 0) {
         await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, members: { group: group.displayName, joined: [], left: members } });
       }
@@ -212,22 +213,22 @@ export class IdpGroupService {
     return members;
   }
 
-  private async changeMembers(manager: EntityManager, group: IdpGroupRecord, change: MemberChange, now: Date): Promise<void> {
+  private async changeMembers(manager: EntityManager, scope: TransactionScope, group: IdpGroupRecord, change: MemberChange, now: Date): Promise<void> {
     if (change.replaceWith) {
-      await manager.query('DELETE FROM idp_group_members WHERE groupId = ?', [group.id]);
-      await this.addMembers(manager, group, change.replaceWith, now);
+      await scope.defer('DELETE FROM idp_group_members WHERE groupId = ?', [group.id]);
+      await this.addMembers(manager, scope, group, change.replaceWith, now);
     }
     for (const batch of chunks(change.remove)) {
-      await manager.query(`DELETE FROM idp_group_members WHERE groupId = ? AND memberId IN (${placeholders(batch.length)})`, [
+      await scope.defer(`DELETE FROM idp_group_members WHERE groupId = ? AND memberId IN (${placeholders(batch.length)})`, [
         group.id,
         ...batch,
       ]);
     }
-    await this.addMembers(manager, group, change.add, now);
+    await this.addMembers(manager, scope, group, change.add, now);
   }
 
   /** Adds members that are not in the group yet; each must be a user or another group of the connector. */
-  private async addMembers(manager: EntityManager, group: IdpGroupRecord, memberIds: string[], now: Date): Promise<void> {
+  private async addMembers(manager: EntityManager, scope: TransactionScope, group: IdpGroupRecord, memberIds: string[], now: Date): Promise<void> {
     const ids = [...new Set(memberIds)];
     if (ids.length === 0) return;
     if (ids.includes(group.id)) throw new DomainError('INVALID_INPUT', 'a group cannot be a member of itself');
@@ -240,7 +241,7 @@ export class IdpGroupService {
           members: unknown.slice(0, 100),
         });
       }
-      await manager.query(
+      await scope.defer(
         `${insertIgnore(this.dataSource.options.type)} INTO idp_group_members (groupId, memberId, memberType, createdAt) VALUES ${batch
           .map(() => '(?, ?, ?, ?)')
           .join(', ')}`,

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
 import { forUpdate, placeholders, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
-import type { Transactions } from '../../db/transactions';
+import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
@@ -68,7 +68,8 @@ export class IdpUserService {
     const record: IdpUserRecord = { id: newOrderedId(), connectorId, ...pick(write), version: 1, createdAt: now, updatedAt: now };
     try {
       await this.transactions.run(async (manager, scope) => {
-        await manager.query(
+        // Deferred, as are the IdP layer's other writes here: they travel with the directory's next statement.
+        await scope.defer(
           `INSERT INTO idp_users (id, connectorId, externalId, userName, userNameKey, displayName, active, resource, version, createdAt, updatedAt)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
@@ -85,7 +86,7 @@ export class IdpUserService {
             sqlTime(now),
           ],
         );
-        await insertEmails(manager, connectorId, record.id, write.emails);
+        await insertEmails(scope, connectorId, record.id, write.emails);
         await this.directory.follow(ctx, manager, scope, connectorId, { created: [record] });
       });
     } catch (error) {
@@ -125,7 +126,7 @@ export class IdpUserService {
         userName = write.userName;
         const now = new Date();
         const updated: IdpUserRecord = { ...current, ...pick(write), version: current.version + 1, updatedAt: now };
-        await manager.query(
+        await scope.defer(
           `UPDATE idp_users SET externalId = ?, userName = ?, userNameKey = ?, displayName = ?, active = ?, resource = ?, version = ?, updatedAt = ?
            WHERE id = ?`,
           [
@@ -147,8 +148,8 @@ export class IdpUserService {
         );
         const storedEmails = stored.map((row) => ({ typeKey: row.typeKey, valueKey: row.valueKey, primary: Boolean(Number(row.primary)) }));
         if (JSON.stringify(storedEmails) !== JSON.stringify(write.emails)) {
-          await manager.query('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
-          await insertEmails(manager, connectorId, id, write.emails);
+          await scope.defer('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
+          await insertEmails(scope, connectorId, id, write.emails);
         }
         await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, changed: [{ before: current, after: updated }] });
         return updated;
@@ -168,13 +169,13 @@ export class IdpUserService {
       // The groups by their keys: with a subquery, MariaDB walks (and locks) every group row.
       const groups: Array<{ groupId: string }> = await manager.query('SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]);
       if (groups.length > 0) {
-        await manager.query(`UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (${placeholders(groups.length)})`, [
+        await scope.defer(`UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (${placeholders(groups.length)})`, [
           sqlTime(new Date()),
           ...groups.map((group) => group.groupId),
         ]);
       }
-      await manager.query('DELETE FROM idp_group_members WHERE memberId = ?', [id]);
-      await manager.query('DELETE FROM idp_users WHERE id = ?', [id]);
+      await scope.defer('DELETE FROM idp_group_members WHERE memberId = ?', [id]);
+      await scope.defer('DELETE FROM idp_users WHERE id = ?', [id]);
     });
   }
 
@@ -201,9 +202,9 @@ export class IdpUserService {
   }
 }
 
-async function insertEmails(manager: EntityManager, connectorId: string, userId: string, emails: IdpEmail[]): Promise<void> {
+async function insertEmails(scope: TransactionScope, connectorId: string, userId: string, emails: IdpEmail[]): Promise<void> {
   if (emails.length === 0) return;
-  await manager.query(
+  await scope.defer(
     `INSERT INTO idp_user_emails (userId, position, connectorId, typeKey, valueKey, \`primary\`) VALUES ${emails
       .map(() => '(?, ?, ?, ?, ?, ?)')
       .join(', ')}`,
