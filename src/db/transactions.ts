@@ -15,6 +15,11 @@ export interface TransactionScope {
    * statement raises its error, still within the transaction, which then rolls back whole.
    */
   defer(sql: string, params: unknown[]): Promise<void>;
+  /**
+   * Sends what is deferred now. Call it before a statement whose error the work catches and goes
+   * on from: alone, that statement's error is its own.
+   */
+  flush(): Promise<void>;
 }
 
 type Work<T> = (manager: EntityManager, scope: TransactionScope) => Promise<T>;
@@ -81,6 +86,7 @@ export class Transactions {
           defer: async (sql, params) => {
             await runner.query(sql, params);
           },
+          flush: async () => undefined,
         };
         try {
           const value = await item.work(runner.manager, scope);
@@ -112,12 +118,12 @@ export class Transactions {
   }
 
   /** TypeORM's DataSource.transaction, on a query runner whose statements go through a Pipeline. */
-  private async pipelined<T>(work: (manager: EntityManager, defer: TransactionScope['defer']) => Promise<T>): Promise<T> {
+  private async pipelined<T>(work: (manager: EntityManager, pipeline: Pipeline) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const pipeline = new Pipeline(runner);
     try {
       await runner.startTransaction();
-      const value = await work(runner.manager, pipeline.defer);
+      const value = await work(runner.manager, pipeline);
       await runner.commitTransaction();
       return value;
     } catch (error) {
@@ -133,7 +139,9 @@ export class Transactions {
       // An attempt rolled back for a deadlock leaves its effects behind with it.
       const effects: Array<() => void> = [];
       try {
-        const value = await this.pipelined((manager, defer) => work(manager, { afterCommit: (effect) => effects.push(effect), defer }));
+        const value = await this.pipelined((manager, pipeline) =>
+          work(manager, { afterCommit: (effect) => effects.push(effect), defer: pipeline.defer, flush: pipeline.flush }),
+        );
         runEffects(effects);
         return value;
       } catch (error) {
@@ -150,21 +158,36 @@ export class Transactions {
  * instead of several. Each round trip costs the server a socket write and the request a wait for
  * MySQL's answer, so a SCIM write spends about as many as it did before the directory followed it.
  * A ROLLBACK drops what was held back unsent.
+ *
+ * When such a query fails, its error may be a held statement's as well as the last one's: from
+ * then on every statement but ROLLBACK raises that error again, so that work that catches it,
+ * taking it for its own statement's, cannot go on to commit without the held writes.
  */
 class Pipeline {
   private readonly held: Array<{ sql: string; params: unknown[] }> = [];
+  private failure: { error: unknown } | null = null;
 
-  constructor(runner: QueryRunner) {
+  constructor(private readonly runner: QueryRunner) {
     const send = runner.query.bind(runner) as (sql: string, params: unknown[], structured?: boolean) => Promise<unknown>;
     runner.query = (async (sql: string, params: unknown[] = [], structured: boolean = false) => {
+      if (sql.startsWith('ROLLBACK')) {
+        this.held.length = 0;
+        return send(sql, params, structured);
+      }
+      if (this.failure) throw this.failure.error;
       if (sql === 'START TRANSACTION') {
         this.held.push({ sql, params: [] });
         return structured ? new QueryResult() : undefined;
       }
-      if (sql.startsWith('ROLLBACK')) this.held.length = 0;
       if (this.held.length === 0) return send(sql, params, structured);
       const held = this.held.splice(0);
-      const answers = (await send([...held.map((statement) => statement.sql), sql].join(';\n'), [...held.flatMap((statement) => statement.params), ...params])) as unknown[];
+      let answers: unknown[];
+      try {
+        answers = (await send([...held.map((statement) => statement.sql), sql].join(';\n'), [...held.flatMap((statement) => statement.params), ...params])) as unknown[];
+      } catch (error) {
+        if (held.some((statement) => statement.sql !== 'START TRANSACTION')) this.failure = { error };
+        throw error;
+      }
       const answer = answers[answers.length - 1];
       if (!structured) return answer;
       const result = new QueryResult();
@@ -177,6 +200,10 @@ class Pipeline {
 
   readonly defer = async (sql: string, params: unknown[]): Promise<void> => {
     this.held.push({ sql, params });
+  };
+
+  readonly flush = async (): Promise<void> => {
+    if (this.held.some((statement) => statement.sql !== 'START TRANSACTION')) await this.runner.query('DO 0');
   };
 }
 

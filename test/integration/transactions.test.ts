@@ -74,6 +74,27 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(await names('end-'), ['after']);
     });
 
+    it('when work catches the error of a query that carried deferred writes and goes on, then the transaction still fails and stores nothing', async () => {
+      const outcome = transactions.run(async (manager, scope) => {
+        await scope.defer(INSERT, ['caught-1', 'first']);
+        await scope.defer(INSERT, ['caught-1', 'again']);
+        await manager.query(INSERT, ['caught-2', 'own']).catch(() => undefined);
+        await manager.query('SELECT 1');
+      });
+      await assert.rejects(outcome, (error: unknown) => isUniqueViolation(error));
+      assert.deepEqual(await names('caught-'), []);
+    });
+
+    it('when work flushes before a statement whose error it catches, then that error is its own and the transaction commits', async () => {
+      await transactions.run(async (manager, scope) => {
+        await scope.defer(INSERT, ['flushed-1', 'first']);
+        await scope.flush();
+        await manager.query(INSERT, ['flushed-1', 'clash']).catch((error: unknown) => assert.ok(isUniqueViolation(error)));
+        await scope.defer(INSERT, ['flushed-2', 'second']);
+      });
+      assert.deepEqual(await names('flushed-'), ['first', 'second']);
+    });
+
     it('when a write needs its answer after deferred ones, then it gets its own affected rows', async () => {
       let affected = -1;
       await transactions.run(async (manager, scope) => {

@@ -208,7 +208,7 @@ export class DirectorySyncService implements IdpChangeListener {
 
     const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
-    if (decisions.length > 0) await this.applyAll(manager, plan, decisions, counts, samples);
+    if (decisions.length > 0) await this.applyAll(manager, scope, plan, decisions, counts, samples);
     if (Object.values(counts).some((count) => count > 0)) scope.afterCommit(() => this.cycles.record(connectorId, counts, samples.errors));
   }
 
@@ -359,12 +359,12 @@ export class DirectorySyncService implements IdpChangeListener {
   ): Promise<void> {
     // Counted afresh by each attempt and added up once the batch is written: MySQL runs a
     // transaction that lost a deadlock again.
-    const attempt = async (manager: EntityManager, write: boolean) => {
+    const attempt = async (manager: EntityManager, scope: TransactionScope | null) => {
       const batch = { counts: zeroCounts(), samples: emptySamples() };
-      await this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, write, batch.counts, batch.samples);
+      await this.reconcileIn(manager, plan, idpUserIds, orphanUserIds, scope, batch.counts, batch.samples);
       return batch;
     };
-    const batch = dryRun ? await attempt(this.dataSource.manager, false) : await this.transactions.run((manager) => attempt(manager, true));
+    const batch = dryRun ? await attempt(this.dataSource.manager, null) : await this.transactions.run((manager, scope) => attempt(manager, scope));
     for (const key of Object.keys(counts) as Array<keyof SyncCounts>) counts[key] += batch.counts[key];
     for (const kind of Object.keys(samples) as Array<keyof SyncSamples>) {
       samples[kind].push(...batch.samples[kind].slice(0, SAMPLES_PER_KIND - samples[kind].length));
@@ -376,7 +376,8 @@ export class DirectorySyncService implements IdpChangeListener {
     plan: ConnectorPlan,
     idpUserIds: string[],
     orphanUserIds: string[],
-    write: boolean,
+    /** The transaction to write in; null for a preview. */
+    scope: TransactionScope | null,
     counts: SyncCounts,
     samples: SyncSamples,
   ): Promise<void> {
@@ -384,7 +385,7 @@ export class DirectorySyncService implements IdpChangeListener {
     if (orphanUserIds.length > 0) inputs.push(...(await this.orphans(manager, `id IN (${placeholders(orphanUserIds.length)})`, orphanUserIds)));
     const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
-    if (write) await this.applyAll(manager, plan, decisions, counts, samples);
+    if (scope) await this.applyAll(manager, scope, plan, decisions, counts, samples);
   }
 
   /**
@@ -392,7 +393,14 @@ export class DirectorySyncService implements IdpChangeListener {
    * DELETE, the created ones in multi-row INSERTs, the memberships together. A user whose row does
    * not change is not written; a changed one is updated on its own.
    */
-  private async applyAll(manager: EntityManager, plan: ConnectorPlan, decisions: Decision[], counts: SyncCounts, samples: SyncSamples): Promise<void> {
+  private async applyAll(
+    manager: EntityManager,
+    scope: TransactionScope,
+    plan: ConnectorPlan,
+    decisions: Decision[],
+    counts: SyncCounts,
+    samples: SyncSamples,
+  ): Promise<void> {
     const now = sqlTime(new Date());
     /** The users whose memberships are written. */
     const userIds = new Map<Decision, string>();
@@ -401,10 +409,10 @@ export class DirectorySyncService implements IdpChangeListener {
     for (const decision of decisions) {
       if (decision.result.user === 'DELETE') deleted.push(decision.existing!.id);
       else if (decision.result.user === 'CREATE') created.push(decision);
-      else if (decision.result.user === 'KEEP' && (await this.updateUser(manager, decision, now, counts, samples))) userIds.set(decision, decision.existing!.id);
+      else if (decision.result.user === 'KEEP' && (await this.updateUser(manager, scope, decision, now, counts, samples))) userIds.set(decision, decision.existing!.id);
     }
     for (const batch of chunks(deleted)) await manager.query(`DELETE FROM users WHERE id IN (${placeholders(batch.length)})`, batch);
-    const createdIds = await this.createUsers(manager, plan, created, now, counts, samples);
+    const createdIds = await this.createUsers(manager, scope, plan, created, now, counts, samples);
     for (const [decision, userId] of createdIds) userIds.set(decision, userId);
 
     const added: Array<{ userId: string; membership: Membership }> = [];
@@ -574,6 +582,7 @@ export class DirectorySyncService implements IdpChangeListener {
    */
   private async createUsers(
     manager: EntityManager,
+    scope: TransactionScope,
     plan: ConnectorPlan,
     decisions: Decision[],
     now: string,
@@ -605,6 +614,8 @@ export class DirectorySyncService implements IdpChangeListener {
           ];
         }),
       );
+    // A clash is caught and reported user by user: the statements that may clash go alone.
+    if (decisions.length > 0) await scope.flush();
     for (const batch of chunks(decisions)) {
       const rows = batch.map((decision) => ({ decision, id: newOrderedId() }));
       try {
@@ -626,19 +637,32 @@ export class DirectorySyncService implements IdpChangeListener {
     return ids;
   }
 
-  /** Updates a kept user's row when it changes; answers false when its new userName is taken. */
-  private async updateUser(manager: EntityManager, decision: Decision, now: string, counts: SyncCounts, samples: SyncSamples): Promise<boolean> {
+  /**
+   * Updates a kept user's row when it changes; answers false when its new userName is taken. An
+   * UPDATE that leaves the userName alone can break no unique key: it is deferred.
+   */
+  private async updateUser(
+    manager: EntityManager,
+    scope: TransactionScope,
+    decision: Decision,
+    now: string,
+    counts: SyncCounts,
+    samples: SyncSamples,
+  ): Promise<boolean> {
     const { result, attributes } = decision;
     const existing = decision.existing!;
     const changes = changedColumns(existing, attributes ?? attributesOfRow(existing), result, decision.idpUserId);
     if (changes.length === 0) return true;
+    // Only the columns that change: an index whose columns are not set is not touched.
+    const sql = `UPDATE users SET ${changes.map(([column]) => `${column} = ?`).join(', ')}, updatedAt = ? WHERE id = ?`;
+    const params = [...changes.map(([, value]) => value), now, existing.id];
+    if (!changes.some(([column]) => column === 'userNameKey')) {
+      await scope.defer(sql, params);
+      return true;
+    }
+    await scope.flush();
     try {
-      // Only the columns that change: an index whose columns are not set is not touched.
-      await manager.query(`UPDATE users SET ${changes.map(([column]) => `${column} = ?`).join(', ')}, updatedAt = ? WHERE id = ?`, [
-        ...changes.map(([, value]) => value),
-        now,
-        existing.id,
-      ]);
+      await manager.query(sql, params);
       return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
