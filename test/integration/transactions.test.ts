@@ -25,7 +25,7 @@ for (const kind of databaseKinds()) {
 
     it('when a transaction defers writes and then reads, then the read sees them; on MySQL they travel with START TRANSACTION in one round trip', async () => {
       let read: string[] = [];
-      const sent = await log.during(() =>
+      const sent = await log.roundTripsDuring(() =>
         transactions.run(async (manager, scope) => {
           await scope.defer(INSERT, ['read-1', 'one']);
           await scope.defer(INSERT, ['read-2', 'two']);
@@ -42,7 +42,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('when a transaction ends with deferred writes, then they commit with it (on MySQL in the COMMIT round trip)', async () => {
-      const sent = await log.during(() => transactions.run((_manager, scope) => scope.defer(INSERT, ['last-1', 'last'])));
+      const sent = await log.roundTripsDuring(() => transactions.run((_manager, scope) => scope.defer(INSERT, ['last-1', 'last'])));
       assert.deepEqual(await names('last-'), ['last']);
       if (kind === 'mysql') assert.deepEqual(sent, [`START TRANSACTION;\n${INSERT};\nCOMMIT`]);
     });
