@@ -292,3 +292,44 @@ for (const kind of databaseKinds()) {
     });
   });
 }
+
+for (const kind of databaseKinds()) {
+  describe(`member changes of users with memberships an admin made, on ${kind}`, () => {
+    let server: TestServer;
+    let connector: { id: string; baseUrl: string; token: string };
+    const ids: Record<string, string> = {};
+    const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+    const groupsOf = async (name: string) =>
+      (
+        await server.dataSource.query(
+          'SELECT g.name, m.managedBy FROM users u JOIN memberships m ON m.userId = u.id JOIN `groups` g ON g.id = m.groupId WHERE u.idpUserId = ? ORDER BY g.name',
+          [ids[name]],
+        )
+      ).map((row: { name: string; managedBy: string }) => `${row.name}:${row.managedBy}`);
+
+    before(async () => {
+      server = await startTestServer(kind);
+      connector = await createConnector(server.url, 'members');
+      for (const name of ['alice', 'bob']) ids[name] = (await send('POST', '/Users', { userName: `${name}@contoso.example`, active: true })).json.id;
+      ids.sales = (await send('POST', '/Groups', { displayName: 'sales', members: [] })).json.id;
+      // An admin's membership of alice's in a local group (no group policy: members follow groups alone).
+      const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+      await server.dataSource.query("INSERT INTO `groups` (id, name, nameKey, origin, createdAt, updatedAt) VALUES ('00000000-0000-0000-0000-0000000000aa', 'wiki', 'wiki', 'LOCAL', ?, ?)", [now, now]);
+      await server.dataSource.query(
+        "INSERT INTO memberships (userId, groupId, managedBy, createdAt) SELECT id, '00000000-0000-0000-0000-0000000000aa', 'LOCAL', ? FROM users WHERE idpUserId = ?",
+        [now, ids.alice],
+      );
+    });
+    after(() => server.close());
+
+    it('when users join a group, then one with an admin\'s membership is reconciled whole (the IdP is the source of truth) and one without only gains the membership', async () => {
+      const reply = await send('PATCH', `/Groups/${ids.sales}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'Add', path: 'members', value: [{ value: ids.alice }, { value: ids.bob }] }],
+      });
+      assert.equal(reply.status, 204);
+      assert.deepEqual(await groupsOf('alice'), ['sales:IDP']);
+      assert.deepEqual(await groupsOf('bob'), ['sales:IDP']);
+    });
+  });
+}
