@@ -25,13 +25,23 @@ export function sqlBool(value: boolean): number {
   return value ? 1 : 0;
 }
 
-/** `?, ?, ?` for an IN list of `count` parameters. */
+/**
+ * The SET list of an UPDATE of the columns whose values change, and its parameters. SQLite
+ * rewrites the index entries of every column an UPDATE sets, changed or not: each is a page more
+ * for the commit to write.
+ */
+export function setChanged(columns: Array<[column: string, value: unknown, changed: boolean]>): { sql: string; params: unknown[] } {
+  const changed = columns.filter(([, , changes]) => changes);
+  return { sql: changed.map(([column]) => `${column} = ?`).join(', '), params: changed.map(([, value]) => value) };
+}
+
 /** Runs a write in `manager`'s transaction and answers how many rows it changed, whatever the driver. */
 export async function affectedRows(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
   const result = await manager.queryRunner!.query(sql, params, true);
   return result.affected ?? 0;
 }
 
+/** `?, ?, ?` for an IN list of `count` parameters. */
 export function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }

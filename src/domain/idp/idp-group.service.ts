@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, sqlTime } from '../../db/sql';
+import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, setChanged, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
@@ -141,18 +141,16 @@ export class IdpGroupService {
           version: current.version + 1,
           updatedAt: now,
         };
-        await scope.defer(
-          'UPDATE idp_groups SET externalId = ?, displayName = ?, displayNameKey = ?, resource = ?, version = ?, updatedAt = ? WHERE id = ?',
-          [
-          updated.externalId,
-          updated.displayName,
-          caseKey(updated.displayName),
-          JSON.stringify(updated.resource),
-          updated.version,
-          sqlTime(now),
-          id,
-          ],
-        );
+        // A member change leaves the group's own columns as they are, and so its indexes.
+        const set = setChanged([
+          ['externalId', updated.externalId, updated.externalId !== current.externalId],
+          ['displayName', updated.displayName, renamed],
+          ['displayNameKey', caseKey(updated.displayName), caseKey(updated.displayName) !== caseKey(current.displayName)],
+          ['resource', JSON.stringify(updated.resource), decided.write !== null],
+          ['version', updated.version, true],
+          ['updatedAt', sqlTime(now), true],
+        ]);
+        await scope.defer(`UPDATE idp_groups SET ${set.sql} WHERE id = ?`, [...set.params, id]);
         if (decided.members) await this.changeMembers(manager, scope, updated, decided.members, now);
         if (renamed) {
           const userIds = [...before, ...(decided.members ? [...decided.members.add, ...(decided.members.replaceWith ?? [])] : [])];

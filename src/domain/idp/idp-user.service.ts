@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { forUpdate, placeholders, readJson, readTime, sqlBool, sqlTime } from '../../db/sql';
+import { forUpdate, placeholders, readJson, readTime, setChanged, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
@@ -126,21 +126,17 @@ export class IdpUserService {
         userName = write.userName;
         const now = new Date();
         const updated: IdpUserRecord = { ...current, ...pick(write), version: current.version + 1, updatedAt: now };
-        await scope.defer(
-          `UPDATE idp_users SET externalId = ?, userName = ?, userNameKey = ?, displayName = ?, active = ?, resource = ?, version = ?, updatedAt = ?
-           WHERE id = ?`,
-          [
-            write.externalId,
-            write.userName,
-            caseKey(write.userName),
-            write.displayName,
-            sqlBool(write.active),
-            JSON.stringify(write.resource),
-            updated.version,
-            sqlTime(now),
-            id,
-          ],
-        );
+        const set = setChanged([
+          ['externalId', write.externalId, write.externalId !== current.externalId],
+          ['userName', write.userName, write.userName !== current.userName],
+          ['userNameKey', caseKey(write.userName), caseKey(write.userName) !== caseKey(current.userName)],
+          ['displayName', write.displayName, write.displayName !== current.displayName],
+          ['active', sqlBool(write.active), write.active !== current.active],
+          ['resource', JSON.stringify(write.resource), true],
+          ['version', updated.version, true],
+          ['updatedAt', sqlTime(now), true],
+        ]);
+        await scope.defer(`UPDATE idp_users SET ${set.sql} WHERE id = ?`, [...set.params, id]);
         // Reading the rows costs less than rewriting them, and most changes leave emails alone.
         const stored: Array<{ typeKey: string | null; valueKey: string; primary: unknown }> = await manager.query(
           'SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position',
