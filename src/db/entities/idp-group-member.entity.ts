@@ -8,7 +8,7 @@ export type IdpMemberType = 'User' | 'Group';
  * One member of an IdP group, as the IdP set it. A row per member, so adding or removing members
  * costs O(changed members), never a rewrite of the list.
  */
-@Entity('idp_group_members')
+@Entity('idp_group_members', { withoutRowid: true })
 // With groupId, a sync reads a user's groups from the index alone; SQLite would otherwise look
 // every member row up in the table as well (InnoDB's secondary indexes carry the key anyway).
 @Index(['memberId', 'groupId'])

@@ -7,7 +7,7 @@ import { IdpUserEntity } from './idp-user.entity';
  * (`emails[type eq "work"].value eq "…"`) runs as an indexed query. The resource JSON stays the
  * record of what was sent; these rows are derived from it on every write.
  */
-@Entity('idp_user_emails')
+@Entity('idp_user_emails', { withoutRowid: true })
 @Index(['valueKey'])
 export class IdpUserEmailEntity {
   @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
