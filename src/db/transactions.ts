@@ -20,6 +20,8 @@ export interface TransactionScope {
    * on from: alone, that statement's error is its own.
    */
   flush(): Promise<void>;
+  /** Runs `statements` in order and answers each one's rows: on MySQL in one round trip with what is deferred. */
+  queryAll(statements: Array<[sql: string, params: unknown[]]>): Promise<unknown[][]>;
 }
 
 type Work<T> = (manager: EntityManager, scope: TransactionScope) => Promise<T>;
@@ -87,6 +89,11 @@ export class Transactions {
             await runner.query(sql, params);
           },
           flush: async () => undefined,
+          queryAll: async (statements) => {
+            const answers: unknown[][] = [];
+            for (const [sql, params] of statements) answers.push(await runner.query(sql, params));
+            return answers;
+          },
         };
         try {
           const value = await item.work(runner.manager, scope);
@@ -140,7 +147,7 @@ export class Transactions {
       const effects: Array<() => void> = [];
       try {
         const value = await this.pipelined((manager, pipeline) =>
-          work(manager, { afterCommit: (effect) => effects.push(effect), defer: pipeline.defer, flush: pipeline.flush }),
+          work(manager, { afterCommit: (effect) => effects.push(effect), defer: pipeline.defer, flush: pipeline.flush, queryAll: pipeline.queryAll }),
         );
         runEffects(effects);
         return value;
@@ -164,31 +171,24 @@ export class Transactions {
  * taking it for its own statement's, cannot go on to commit without the held writes.
  */
 class Pipeline {
-  private readonly held: Array<{ sql: string; params: unknown[] }> = [];
+  private readonly held: Array<[sql: string, params: unknown[]]> = [];
   private failure: { error: unknown } | null = null;
+  private readonly send: (sql: string, params: unknown[], structured?: boolean) => Promise<unknown>;
 
-  constructor(private readonly runner: QueryRunner) {
-    const send = runner.query.bind(runner) as (sql: string, params: unknown[], structured?: boolean) => Promise<unknown>;
+  constructor(runner: QueryRunner) {
+    this.send = runner.query.bind(runner) as Pipeline['send'];
     runner.query = (async (sql: string, params: unknown[] = [], structured: boolean = false) => {
       if (sql.startsWith('ROLLBACK')) {
         this.held.length = 0;
-        return send(sql, params, structured);
+        return this.send(sql, params, structured);
       }
       if (this.failure) throw this.failure.error;
       if (sql === 'START TRANSACTION') {
-        this.held.push({ sql, params: [] });
+        this.held.push([sql, []]);
         return structured ? new QueryResult() : undefined;
       }
-      if (this.held.length === 0) return send(sql, params, structured);
-      const held = this.held.splice(0);
-      let answers: unknown[];
-      try {
-        answers = (await send([...held.map((statement) => statement.sql), sql].join(';\n'), [...held.flatMap((statement) => statement.params), ...params])) as unknown[];
-      } catch (error) {
-        if (held.some((statement) => statement.sql !== 'START TRANSACTION')) this.failure = { error };
-        throw error;
-      }
-      const answer = answers[answers.length - 1];
+      if (this.held.length === 0) return this.send(sql, params, structured);
+      const [answer] = await this.withHeld([[sql, params]]);
       if (!structured) return answer;
       const result = new QueryResult();
       result.raw = answer;
@@ -199,12 +199,32 @@ class Pipeline {
   }
 
   readonly defer = async (sql: string, params: unknown[]): Promise<void> => {
-    this.held.push({ sql, params });
+    this.held.push([sql, params]);
   };
 
   readonly flush = async (): Promise<void> => {
-    if (this.held.some((statement) => statement.sql !== 'START TRANSACTION')) await this.runner.query('DO 0');
+    if (this.held.some(([sql]) => sql !== 'START TRANSACTION')) await this.queryAll([['DO 0', []]]);
   };
+
+  readonly queryAll = async (statements: Array<[sql: string, params: unknown[]]>): Promise<unknown[][]> => {
+    if (this.failure) throw this.failure.error;
+    return (await this.withHeld(statements)) as unknown[][];
+  };
+
+  /** Sends what is held, then `statements`, as one query; answers the results of `statements`. */
+  private async withHeld(statements: Array<[sql: string, params: unknown[]]>): Promise<unknown[]> {
+    const held = this.held.splice(0);
+    const all = [...held, ...statements];
+    let answers: unknown;
+    try {
+      answers = await this.send(all.map(([sql]) => sql).join(';\n'), all.flatMap(([, params]) => params));
+    } catch (error) {
+      if (held.some(([sql]) => sql !== 'START TRANSACTION')) this.failure = { error };
+      throw error;
+    }
+    // One statement answers its result; several, a list of one result each.
+    return all.length === 1 ? [answers] : (answers as unknown[]).slice(held.length);
+  }
 }
 
 /** Effects are bookkeeping (counters, caches): one that throws must not turn a committed write into a failure. */

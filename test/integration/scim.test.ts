@@ -490,7 +490,7 @@ for (const kind of databaseKinds()) {
       assert.equal(memberStatements.filter((sql) => /^\s*INSERT/i.test(sql)).length, 1, 'one insert of the new member');
     });
 
-    it('when a user PATCH changes a mapped attribute, then on MySQL it takes four round trips, the directory\'s write riding with the COMMIT', async () => {
+    it('when a user PATCH changes a mapped attribute, then on MySQL it takes three round trips, the directory\'s write riding with the COMMIT', async () => {
       const connector = await createConnector(server.url);
       const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
       const user = await send('POST', '/Users', entraUser('trips@contoso.example'));
@@ -509,11 +509,10 @@ for (const kind of databaseKinds()) {
       const [directoryUser] = await server.dataSource.query('SELECT email FROM users WHERE idpUserId = ?', [user.json.id]);
       assert.equal(directoryUser.email, 'trips.new@contoso.example');
       if (kind !== 'mysql') return;
-      assert.equal(own.length, 4, own.join('\n---\n'));
-      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*/);
-      assert.match(own[1], /^UPDATE idp_users [^]*;\nSELECT typeKey/);
-      assert.match(own[2], /^DELETE FROM idp_user_emails [^]*;\nINSERT INTO idp_user_emails [^]*;\nSELECT 'g'/);
-      assert.match(own[3], /^UPDATE users SET [^]*;\nCOMMIT$/);
+      assert.equal(own.length, 3, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*;\nSELECT typeKey/);
+      assert.match(own[1], /^UPDATE idp_users [^]*;\nDELETE FROM idp_user_emails [^]*;\nINSERT INTO idp_user_emails [^]*;\nSELECT 'g'/);
+      assert.match(own[2], /^UPDATE users SET [^]*;\nCOMMIT$/);
     });
   });
 }

@@ -95,6 +95,22 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(await names('flushed-'), ['first', 'second']);
     });
 
+    it('when reads are sent together after deferred writes, then each answers its own rows (on MySQL in one round trip)', async () => {
+      let answers: unknown[][] = [];
+      const sent = await log.roundTripsDuring(() =>
+        transactions.run(async (_manager, scope) => {
+          await scope.defer(INSERT, ['together-1', 'one']);
+          answers = await scope.queryAll([
+            ["SELECT name FROM directories WHERE id = 'together-1'", []],
+            ['SELECT COUNT(*) AS n FROM directories WHERE id LIKE ?', ['together-%']],
+          ]);
+        }),
+      );
+      assert.deepEqual(answers[0], [{ name: 'one' }]);
+      assert.equal(Number((answers[1][0] as { n: unknown }).n), 1);
+      if (kind === 'mysql') assert.equal(sent.length, 2, sent.join('\n---\n'));
+    });
+
     it('when a write needs its answer after deferred ones, then it gets its own affected rows', async () => {
       let affected = -1;
       await transactions.run(async (manager, scope) => {

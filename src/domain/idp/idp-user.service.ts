@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
 import { forUpdate, placeholders, readJson, readTime, setChanged, sqlBool, sqlTime } from '../../db/sql';
@@ -121,7 +121,7 @@ export class IdpUserService {
     let userName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const { current, settingsVersion } = await this.lockedUser(manager, connectorId, id, ifVersion);
+        const { current, settingsVersion, storedEmails } = await this.lockedUser(scope, connectorId, id, ifVersion, true);
         const write = change(current);
         userName = write.userName;
         const now = new Date();
@@ -138,11 +138,6 @@ export class IdpUserService {
         ]);
         await scope.defer(`UPDATE idp_users SET ${set.sql} WHERE id = ?`, [...set.params, id]);
         // Reading the rows costs less than rewriting them, and most changes leave emails alone.
-        const stored: Array<{ typeKey: string | null; valueKey: string; primary: unknown }> = await manager.query(
-          'SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position',
-          [id],
-        );
-        const storedEmails = stored.map((row) => ({ typeKey: row.typeKey, valueKey: row.valueKey, primary: Boolean(Number(row.primary)) }));
         if (JSON.stringify(storedEmails) !== JSON.stringify(write.emails)) {
           await scope.defer('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
           await insertEmails(scope, connectorId, id, write.emails);
@@ -159,7 +154,7 @@ export class IdpUserService {
   /** Deletes the user and takes it out of every group, in one transaction. */
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      const { settingsVersion } = await this.lockedUser(manager, connectorId, id, ifVersion);
+      const { settingsVersion } = await this.lockedUser(scope, connectorId, id, ifVersion);
       // Before the row goes: its directory user is found by the link the delete clears.
       await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, deleted: [id] });
       // The groups by their keys: with a subquery, MariaDB walks (and locks) every group row.
@@ -182,20 +177,32 @@ export class IdpUserService {
   /**
    * The user, its row locked, and its connector's settingsVersion read in the same statement
    * (the directory follows the write with the settings of that version; a subquery takes no lock).
+   * With `withEmails`, its stored email rows too, read in the same round trip.
    */
-  private async lockedUser(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<{ current: IdpUserRecord; settingsVersion: number }> {
-    const rows: Array<UserRow & { settingsVersion: unknown }> = await manager.query(
-      `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
-       FROM idp_users r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
-      [id, connectorId],
-    );
+  private async lockedUser(
+    scope: TransactionScope,
+    connectorId: string,
+    id: string,
+    ifVersion?: number,
+    withEmails = false,
+  ): Promise<{ current: IdpUserRecord; settingsVersion: number; storedEmails: IdpEmail[] }> {
+    const [rows, emails] = (await scope.queryAll([
+      [
+        `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
+         FROM idp_users r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
+        [id, connectorId],
+      ],
+      ...(withEmails ? [['SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position', [id]] as [string, unknown[]]] : []),
+    ])) as [Array<UserRow & { settingsVersion: unknown }>, Array<{ typeKey: string | null; valueKey: string; primary: unknown }>?];
     if (rows.length === 0) throw userNotFound(id);
     const current = readUser(rows[0]);
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the user has version ${current.version}, not ${ifVersion}`);
     }
-    return { current, settingsVersion: Number(rows[0].settingsVersion) };
+    const storedEmails = (emails ?? []).map((row) => ({ typeKey: row.typeKey, valueKey: row.valueKey, primary: Boolean(Number(row.primary)) }));
+    return { current, settingsVersion: Number(rows[0].settingsVersion), storedEmails };
   }
+
 }
 
 async function insertEmails(scope: TransactionScope, connectorId: string, userId: string, emails: IdpEmail[]): Promise<void> {
