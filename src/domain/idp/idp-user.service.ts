@@ -121,7 +121,14 @@ export class IdpUserService {
     let userName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const { current, settingsVersion, storedEmails } = await this.lockedUser(scope, connectorId, id, ifVersion, true);
+        const { current, settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [
+          ['SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position', [id]],
+        ]);
+        const storedEmails = (also[0] as Array<{ typeKey: string | null; valueKey: string; primary: unknown }>).map((row) => ({
+          typeKey: row.typeKey,
+          valueKey: row.valueKey,
+          primary: Boolean(Number(row.primary)),
+        }));
         const write = change(current);
         userName = write.userName;
         const now = new Date();
@@ -154,11 +161,11 @@ export class IdpUserService {
   /** Deletes the user and takes it out of every group, in one transaction. */
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      const { settingsVersion } = await this.lockedUser(scope, connectorId, id, ifVersion);
+      // Its groups, to bump by their keys: with a subquery, MariaDB walks (and locks) every group row.
+      const { settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [['SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]]]);
+      const groups = also[0] as Array<{ groupId: string }>;
       // Before the row goes: its directory user is found by the link the delete clears.
       await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, deleted: [id] });
-      // The groups by their keys: with a subquery, MariaDB walks (and locks) every group row.
-      const groups: Array<{ groupId: string }> = await manager.query('SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]);
       if (groups.length > 0) {
         await scope.defer(`UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (${placeholders(groups.length)})`, [
           sqlTime(new Date()),
@@ -176,33 +183,32 @@ export class IdpUserService {
 
   /**
    * The user, its row locked, and its connector's settingsVersion read in the same statement
-   * (the directory follows the write with the settings of that version; a subquery takes no lock).
-   * With `withEmails`, its stored email rows too, read in the same round trip.
+   * (the directory follows the write with the settings of that version; a subquery takes no lock),
+   * then the rows of the reads `also`, in the same round trip.
    */
   private async lockedUser(
     scope: TransactionScope,
     connectorId: string,
     id: string,
-    ifVersion?: number,
-    withEmails = false,
-  ): Promise<{ current: IdpUserRecord; settingsVersion: number; storedEmails: IdpEmail[] }> {
-    const [rows, emails] = (await scope.queryAll([
+    ifVersion: number | undefined,
+    also: Array<[sql: string, params: unknown[]]> = [],
+  ): Promise<{ current: IdpUserRecord; settingsVersion: number; also: unknown[][] }> {
+    const [rows, ...alsoRows] = await scope.queryAll([
       [
         `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
          FROM idp_users r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
         [id, connectorId],
       ],
-      ...(withEmails ? [['SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position', [id]] as [string, unknown[]]] : []),
-    ])) as [Array<UserRow & { settingsVersion: unknown }>, Array<{ typeKey: string | null; valueKey: string; primary: unknown }>?];
-    if (rows.length === 0) throw userNotFound(id);
-    const current = readUser(rows[0]);
+      ...also,
+    ]);
+    const locked = rows as Array<UserRow & { settingsVersion: unknown }>;
+    if (locked.length === 0) throw userNotFound(id);
+    const current = readUser(locked[0]);
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the user has version ${current.version}, not ${ifVersion}`);
     }
-    const storedEmails = (emails ?? []).map((row) => ({ typeKey: row.typeKey, valueKey: row.valueKey, primary: Boolean(Number(row.primary)) }));
-    return { current, settingsVersion: Number(rows[0].settingsVersion), storedEmails };
+    return { current, settingsVersion: Number(locked[0].settingsVersion), also: alsoRows };
   }
-
 }
 
 async function insertEmails(scope: TransactionScope, connectorId: string, userId: string, emails: IdpEmail[]): Promise<void> {
