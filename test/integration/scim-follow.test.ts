@@ -23,14 +23,19 @@ function random(seed: number): () => number {
 
 /**
  * Whatever the SCIM traffic, the directory it leaves is the one a full sync would make: a preview
- * right after it finds nothing to change. Two settings: one where member changes are followed by
- * adding and removing memberships alone, one (required groups, a mapping that names groups) where
+ * right after it finds nothing to change. Three settings: two where member changes are followed by
+ * adding and removing memberships alone (the second without always assign, so that a user's
+ * attribute change writes its row alone), one (required groups, a mapping that names groups) where
  * every touched user is reconciled whole.
  */
 const SETTINGS: Array<{ name: string; policy: Record<string, string[]>; mappings?: unknown[] }> = [
   {
     name: 'memberships follow groups',
     policy: { alwaysAssign: ['everyone', 'team-1'], onlyAssign: ['team-.*', 'app-.*'], neverAssign: ['team-3'], neverRemove: ['app-keep'] },
+  },
+  {
+    name: 'memberships follow groups, nothing always assigned',
+    policy: { onlyAssign: ['team-.*', 'app-.*'], neverAssign: ['team-3'], neverRemove: ['app-keep'] },
   },
   {
     name: 'required groups and mapped group names',

@@ -294,7 +294,7 @@ for (const kind of databaseKinds()) {
 }
 
 for (const kind of databaseKinds()) {
-  describe(`member changes of users with memberships an admin made, on ${kind}`, () => {
+  describe(`changes of users with memberships an admin made, memberships following groups alone, on ${kind}`, () => {
     let server: TestServer;
     let connector: { id: string; baseUrl: string; token: string };
     const ids: Record<string, string> = {};
@@ -330,6 +330,35 @@ for (const kind of databaseKinds()) {
       assert.equal(reply.status, 204);
       assert.deepEqual(await groupsOf('alice'), ['sales:IDP']);
       assert.deepEqual(await groupsOf('bob'), ['sales:IDP']);
+    });
+
+    it('when users\' attributes change, then one with an admin\'s membership is reconciled whole and one without has its row updated, its memberships kept', async () => {
+      const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+      await server.dataSource.query(
+        "INSERT INTO memberships (userId, groupId, managedBy, createdAt) SELECT id, '00000000-0000-0000-0000-0000000000aa', 'LOCAL', ? FROM users WHERE idpUserId = ?",
+        [now, ids.bob],
+      );
+      const patch = (name: string, op: { path: string; value: unknown }) =>
+        send('PATCH', `/Users/${ids[name]}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', ...op }] });
+      assert.equal((await patch('bob', { path: 'displayName', value: 'Robert' })).status, 200);
+      assert.equal((await patch('alice', { path: 'active', value: 'False' })).status, 200);
+      assert.deepEqual(await groupsOf('bob'), ['sales:IDP']);
+      assert.deepEqual(await groupsOf('alice'), ['sales:IDP']);
+      const row = async (name: string) => {
+        const [user] = await server.dataSource.query('SELECT displayName, active, disabledReason FROM users WHERE idpUserId = ?', [ids[name]]);
+        return [user.displayName, Number(user.active), user.disabledReason];
+      };
+      assert.deepEqual(await row('bob'), ['Robert', 1, null]);
+      assert.deepEqual((await row('alice')).slice(1), [0, 'IDP']);
+    });
+
+    it('when a user the directory lacks changes its attributes, then it is created with the memberships its groups give', async () => {
+      await server.dataSource.query('DELETE FROM users WHERE idpUserId = ?', [ids.bob]);
+      const reply = await send('PATCH', `/Users/${ids.bob}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Bob' }] });
+      assert.equal(reply.status, 200);
+      assert.deepEqual(await groupsOf('bob'), ['sales:IDP']);
+      const [bob] = await server.dataSource.query('SELECT displayName FROM users WHERE idpUserId = ?', [ids.bob]);
+      assert.equal(bob.displayName, 'Bob');
     });
   });
 }

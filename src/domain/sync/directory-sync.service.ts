@@ -71,6 +71,11 @@ export interface ConnectorPlan {
    * then a member change is followed by adding or removing those memberships alone.
    */
   membershipsFollowGroups: boolean;
+  /**
+   * Whether, besides, always assign names no group: then a change of a user's attributes or of
+   * `active` cannot change its memberships, unless an admin, a copy or a policy made some of them.
+   */
+  attributesLeaveMemberships: boolean;
 }
 
 interface DirectoryUserRow {
@@ -153,6 +158,7 @@ export class DirectorySyncService implements IdpChangeListener {
     const policy = await this.groupPolicies.get(ctx, connectorId, manager);
     const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId], manager)).get(connectorId)!;
     const program = MappingProgram.compile(mappings.length > 0 ? mappings : DEFAULT_MAPPINGS, this.reader);
+    const membershipsFollowGroups = policy.required.length === 0 && !program.decidesGroups;
     return {
       connectorId,
       settingsVersion: Number(connector.settingsVersion),
@@ -167,7 +173,8 @@ export class DirectorySyncService implements IdpChangeListener {
         required: policy.required.map(compilePattern),
       },
       mappings: program,
-      membershipsFollowGroups: policy.required.length === 0 && !program.decidesGroups,
+      membershipsFollowGroups,
+      attributesLeaveMemberships: membershipsFollowGroups && policy.alwaysAssign.length === 0,
     };
   }
 
@@ -181,12 +188,13 @@ export class DirectorySyncService implements IdpChangeListener {
     const plan = await this.currentPlan(ctx, manager, connectorId, change.settingsVersion);
     const known = new Map<string, IdpUserState>();
     const toRead: string[] = [];
+    const attributesChanged: string[] = [];
     for (const user of change.created ?? []) known.set(user.id, stateOf(user));
     for (const { before, after } of change.changed ?? []) {
       const mapped = plan.mappings.run(after.resource);
       if (before.active === after.active && JSON.stringify(plan.mappings.run(before.resource)) === JSON.stringify(mapped)) continue;
       known.set(after.id, { ...stateOf(after), mapped });
-      toRead.push(after.id);
+      (plan.attributesLeaveMemberships ? attributesChanged : toRead).push(after.id);
     }
     const counts = zeroCounts();
     const samples = emptySamples();
@@ -203,6 +211,11 @@ export class DirectorySyncService implements IdpChangeListener {
     }
     if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
     const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
+    if (attributesChanged.length > 0) {
+      const users = await this.readUsersAlone(manager, attributesChanged, known);
+      inputs.push(...users.inputs);
+      toRead.push(...users.whole);
+    }
     inputs.push(...(await this.readInputs(manager, [...new Set(toRead)], known, true)));
     if (change.deleted && change.deleted.length > 0) inputs.push(...(await this.readLeaving(manager, change.deleted)));
 
@@ -451,7 +464,6 @@ export class DirectorySyncService implements IdpChangeListener {
       }
     }
     // After the batch's own memberships, so that a group the IdP or a policy gives is not marked copied.
-    // After the batch's own memberships, so that a group the IdP or a policy gives is not marked copied.
     const copied = [...createdIds].map(([decision, id]) => ({ id, userName: decision.attributes!.userName, mappedProperties: decision.mappedProperties }));
     counts.membershipsAdded += await copyFromOtherDirectories(manager, plan.copyBehaviour, copied);
   }
@@ -478,6 +490,36 @@ export class DirectorySyncService implements IdpChangeListener {
       const padded = [...batch, ...Array.from({ length: SQL_CHUNK - batch.length }, () => batch[batch.length - 1])];
       await manager.query(statement, padded.flat());
     }
+  }
+
+  /**
+   * For IdP users whose attributes or `active` changed, under a plan whose memberships they cannot
+   * change (plan.attributesLeaveMemberships), in one statement: their directory users alone. A user
+   * whose memberships all come from the IdP has them as its IdP groups say, and this change left
+   * those alone: reconcile() then decides the user's row from no groups and no memberships, and no
+   * membership changes. The others are answered in `whole`, for a whole reconciliation: those with
+   * a membership an admin, a copy or a policy made, and those without a directory user yet.
+   */
+  private async readUsersAlone(
+    manager: EntityManager,
+    idpUserIds: string[],
+    known: Map<string, IdpUserState>,
+  ): Promise<{ inputs: UserInputs[]; whole: string[] }> {
+    const inputs: UserInputs[] = [];
+    const alone = new Set<string>();
+    for (const batch of chunks(idpUserIds)) {
+      const rows: Array<InputRow & { others: unknown }> = await manager.query(
+        `${DIRECTORY_USER_PART}, EXISTS (SELECT 1 FROM memberships m WHERE m.userId = u.id AND m.managedBy <> 'IDP') AS others
+         FROM users u WHERE u.idpUserId IN (${placeholders(batch.length)})`,
+        batch,
+      );
+      for (const row of rows) {
+        if (Number(row.others) === 1) continue;
+        alone.add(row.ref);
+        inputs.push({ idpUser: known.get(row.ref)!, idpGroups: [], current: directoryUserOf(row), memberships: [] });
+      }
+    }
+    return { inputs, whole: idpUserIds.filter((id) => !alone.has(id)) };
   }
 
   /**
@@ -525,17 +567,16 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
-   * The directory users of IdP users being deleted (orphans from now on) and their memberships, in
-   * one statement: inputsQuery's u and m parts.
+   * The directory users of IdP users being deleted (orphans from now on), in one statement. Their
+   * memberships are not read: cleanup leaves them as they are, and a user it deletes takes them along.
    */
   private async readLeaving(manager: EntityManager, idpUserIds: string[]): Promise<UserInputs[]> {
-    const inputs = new Map<string, UserInputs>();
+    const inputs: UserInputs[] = [];
     for (const batch of chunks(idpUserIds)) {
-      const rows: InputRow[] = await manager.query(inputsQuery(batch.length, 0, true, false), [...batch, ...batch]);
-      for (const row of rows) if (row.part === 'u') inputs.set(row.ref, { idpUser: null, idpGroups: [], current: directoryUserOf(row), memberships: [] });
-      for (const row of rows) if (row.part === 'm') inputs.get(row.ref)?.memberships.push({ group: row.c3 as string, managedBy: row.c2 as MembershipSource });
+      const rows: InputRow[] = await manager.query(`${DIRECTORY_USER_PART} FROM users u WHERE u.idpUserId IN (${placeholders(batch.length)})`, batch);
+      for (const row of rows) inputs.push({ idpUser: null, idpGroups: [], current: directoryUserOf(row), memberships: [] });
     }
-    return [...inputs.values()];
+    return inputs;
   }
 
   private decide(plan: ConnectorPlan, inputs: UserInputs[]): Decision[] {
@@ -722,14 +763,20 @@ interface InputRow {
 }
 
 /**
+ * The directory user of an IdP user, as a u row of inputsQuery. Its columns are named here: the
+ * first part of a UNION names them, and without i and g parts this is it.
+ */
+const DIRECTORY_USER_PART =
+  "SELECT 'u' AS part, u.idpUserId AS ref, u.id AS c1, u.userName AS c2, u.displayName AS c3, u.email AS c4, u.firstName AS c5, u.lastName AS c6, u.disabledReason AS c7, u.active AS c8, u.properties AS c9";
+
+/**
  * What reconciliation reads of some IdP users, as one UNION ALL: the IdP users not known already
  * (i), the ids of their IdP groups (g), their directory users (u) and those users' memberships
  * with their groups' ids (m). With `namesJoined`, g and m rows carry their groups' names too: one
  * round trip for the few users a SCIM write touches, where a full sync's batch of thousands of
- * memberships reads each group's name once instead (namesOf). Without `idpGroups`, the g part is
- * left out (for IdP users being deleted).
+ * memberships reads each group's name once instead (namesOf).
  */
-function inputsQuery(count: number, unknownCount: number, namesJoined: boolean, idpGroups = true): string {
+function inputsQuery(count: number, unknownCount: number, namesJoined: boolean): string {
   const ids = placeholders(count);
   const parts: string[] = [];
   if (unknownCount > 0) {
@@ -738,19 +785,13 @@ function inputsQuery(count: number, unknownCount: number, namesJoined: boolean, 
        FROM idp_users WHERE id IN (${placeholders(unknownCount)})`,
     );
   }
-  if (idpGroups) {
-    parts.push(
-      namesJoined
-        ? `SELECT 'g' AS part, m.memberId AS ref, m.groupId AS c1, NULL AS c2, g.displayName AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-           FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`
-        : `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-           FROM idp_group_members WHERE memberId IN (${ids})`,
-    );
-  }
-  // Named again here: the first part of a UNION names the columns, and without i and g this is it.
   parts.push(
-    `SELECT 'u' AS part, u.idpUserId AS ref, u.id AS c1, u.userName AS c2, u.displayName AS c3, u.email AS c4, u.firstName AS c5, u.lastName AS c6, u.disabledReason AS c7, u.active AS c8, u.properties AS c9
-     FROM users u WHERE u.idpUserId IN (${ids})`,
+    namesJoined
+      ? `SELECT 'g' AS part, m.memberId AS ref, m.groupId AS c1, NULL AS c2, g.displayName AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+         FROM idp_group_members m JOIN idp_groups g ON g.id = m.groupId WHERE m.memberId IN (${ids})`
+      : `SELECT 'g' AS part, memberId AS ref, groupId AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
+         FROM idp_group_members WHERE memberId IN (${ids})`,
+    `${DIRECTORY_USER_PART} FROM users u WHERE u.idpUserId IN (${ids})`,
     namesJoined
       ? `SELECT 'm', u.idpUserId, m.groupId, m.managedBy, g.name, NULL, NULL, NULL, NULL, NULL, NULL
          FROM users u JOIN memberships m ON m.userId = u.id JOIN \`groups\` g ON g.id = m.groupId WHERE u.idpUserId IN (${ids})`
@@ -782,8 +823,6 @@ function emptySamples(): SyncSamples {
 function stateOf(user: IdpUserRecord): IdpUserState {
   return { id: user.id, userName: user.userName, active: user.active, resource: user.resource };
 }
-
-/** Whether the mappings make the same of both versions of a user: then its directory user stays as it is. */
 
 /**
  * The names of the groups with these ids, each read once: a batch's thousands of memberships
