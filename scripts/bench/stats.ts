@@ -21,7 +21,7 @@ export interface PhaseResult {
   errorSamples: string[];
   /** The server's largest resident set seen during the phase, when its pid was given. */
   peakRssMb?: number;
-  /** The server's CPU time (all its threads) over the phase, per request, when its pid was given. */
+  /** The server's CPU time (all its threads) from the phase's start until it is idle after it, per request, when its pid was given. */
   serverCpuUsPerRequest?: number;
 }
 

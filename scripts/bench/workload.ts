@@ -181,11 +181,13 @@ export class Workload {
   private async timed(name: string, prepare: () => Sender, note?: string): Promise<PhaseResult> {
     const send = prepare();
     this.progress(`${name}…`);
+    await this.rss?.settle();
     this.rss?.takePhasePeakMb();
     const cpuBefore = this.rss?.cpuMs();
     const recorder = new PhaseRecorder(this.client, name);
     await send(recorder);
     const result = recorder.finish(note);
+    await this.rss?.settle();
     if (this.rss) result.peakRssMb = this.rss.takePhasePeakMb();
     const cpuAfter = this.rss?.cpuMs();
     if (cpuBefore !== undefined && cpuAfter !== undefined) result.serverCpuUsPerRequest = ((cpuAfter - cpuBefore) * 1000) / result.requests;
