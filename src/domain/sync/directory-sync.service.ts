@@ -763,8 +763,8 @@ interface InputRow {
 }
 
 /**
- * The directory user of an IdP user, as a u row of inputsQuery. Its columns are named here: the
- * first part of a UNION names them, and without i and g parts this is it.
+ * The directory user of an IdP user, as a u row of inputsQuery; its columns are named, since it is
+ * also read on its own (readLeaving, readUsersAlone).
  */
 const DIRECTORY_USER_PART =
   "SELECT 'u' AS part, u.idpUserId AS ref, u.id AS c1, u.userName AS c2, u.displayName AS c3, u.email AS c4, u.firstName AS c5, u.lastName AS c6, u.disabledReason AS c7, u.active AS c8, u.properties AS c9";
