@@ -25,6 +25,7 @@ export const PHASES = [
   'deactivations',
   'member-removals',
   'deletes',
+  'group-deletes',
   'flat',
 ] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -38,6 +39,7 @@ export const PHASE_NEEDS: Record<PhaseName, PhaseName[]> = {
   deactivations: ['creates'],
   'member-removals': ['member-adds'],
   deletes: ['creates'],
+  'group-deletes': ['groups'],
   flat: [],
 };
 
@@ -167,7 +169,9 @@ export class Workload {
       case 'member-removals':
         return [await this.timed('member-removals', () => this.memberRemovals())];
       case 'deletes':
-        return [await this.timed('deletes', () => this.leaverAndGroupDeletes())];
+        return [await this.timed('deletes', () => this.leaverDeletes())];
+      case 'group-deletes':
+        return [await this.timed('group-deletes', () => this.groupDeletes())];
       case 'flat':
         return this.checkGroupSizeIndependence();
     }
@@ -285,13 +289,19 @@ export class Workload {
       });
   }
 
-  private leaverAndGroupDeletes(): Sender {
+  private leaverDeletes(): Sender {
     const leavers = this.leavers();
-    const groups = withIds(this.groups);
     return async (recorder: PhaseRecorder) => {
       await this.concurrently(leavers.length, async (i) => {
         await recorder.send('DELETE', `/Users/${leavers[i].id}`, undefined, DELETED);
       });
+    };
+  }
+
+  /** Every group, with the members it still has: a phase of its own, as each costs a whole member list. */
+  private groupDeletes(): Sender {
+    const groups = withIds(this.groups);
+    return async (recorder: PhaseRecorder) => {
       await this.concurrently(groups.length, async (i) => {
         await recorder.send('DELETE', `/Groups/${groups[i].id}`, undefined, DELETED);
       });

@@ -26,7 +26,7 @@ describe('the SCIM load benchmark', () => {
     ]);
     const report = JSON.parse(stdout) as { phases: Array<{ name: string; requests: number; errors: number; errorSamples: string[] }> };
     const names = report.phases.map((phase) => phase.name);
-    for (const phase of ['creates', 'groups', 'member-adds', 'updates', 'deactivations', 'member-removals', 'deletes', 'flat']) {
+    for (const phase of ['creates', 'groups', 'member-adds', 'updates', 'deactivations', 'member-removals', 'deletes', 'group-deletes', 'flat']) {
       assert.ok(names.includes(phase), `phase ${phase} ran: ${names}`);
     }
     for (const phase of report.phases) {
