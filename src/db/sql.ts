@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 /**
  * Values for hand-written SQL that both dialects store alike. Hot paths (SCIM) run plain
  * parameterised SQL rather than the query builder; these keep those values in the same form
@@ -33,12 +32,6 @@ export function sqlBool(value: boolean): number {
 export function setChanged(columns: Array<[column: string, value: unknown, changed: boolean]>): { sql: string; params: unknown[] } {
   const changed = columns.filter(([, , changes]) => changes);
   return { sql: changed.map(([column]) => `${column} = ?`).join(', '), params: changed.map(([, value]) => value) };
-}
-
-/** Runs a write in `manager`'s transaction and answers how many rows it changed, whatever the driver. */
-export async function affectedRows(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const result = await manager.queryRunner!.query(sql, params, true);
-  return result.affected ?? 0;
 }
 
 /** `?, ?, ?` for an IN list of `count` parameters. */

@@ -10,11 +10,13 @@ export interface TransactionScope {
   /** Runs `effect` once the transaction has committed; never when it rolls back. */
   afterCommit(effect: () => void): void;
   /**
-   * A write whose answer nothing reads. MySQL sends it together with the transaction's next
+   * A write whose answer nothing waits for. MySQL sends it together with the transaction's next
    * statement, or with its COMMIT (see Pipeline); SQLite runs it at once. Should it fail, that next
    * statement raises its error, still within the transaction, which then rolls back whole.
+   * `affected` hears how many rows it changed once it has run, before the transaction commits (on
+   * MySQL as late as the COMMIT's round trip): counts belong in after-commit effects.
    */
-  defer(sql: string, params: unknown[]): Promise<void>;
+  defer(sql: string, params: unknown[], affected?: (rows: number) => void): Promise<void>;
   /**
    * Sends what is deferred now. Call it before a statement whose error the work catches and goes
    * on from: alone, that statement's error is its own.
@@ -85,8 +87,9 @@ export class Transactions {
         const effects: Array<() => void> = [];
         const scope: TransactionScope = {
           afterCommit: (effect) => effects.push(effect),
-          defer: async (sql, params) => {
-            await runner.query(sql, params);
+          defer: async (sql, params, affected) => {
+            const result = await runner.query(sql, params, true);
+            affected?.(result.affected ?? 0);
           },
           flush: async () => undefined,
           queryAll: async (statements) => {
@@ -171,7 +174,7 @@ export class Transactions {
  * taking it for its own statement's, cannot go on to commit without the held writes.
  */
 class Pipeline {
-  private readonly held: Array<[sql: string, params: unknown[]]> = [];
+  private readonly held: Array<[sql: string, params: unknown[], affected?: (rows: number) => void]> = [];
   private failure: { error: unknown } | null = null;
   private readonly send: (sql: string, params: unknown[], structured?: boolean) => Promise<unknown>;
 
@@ -198,8 +201,8 @@ class Pipeline {
     }) as QueryRunner['query'];
   }
 
-  readonly defer = async (sql: string, params: unknown[]): Promise<void> => {
-    this.held.push([sql, params]);
+  readonly defer = async (sql: string, params: unknown[], affected?: (rows: number) => void): Promise<void> => {
+    this.held.push([sql, params, affected]);
   };
 
   readonly flush = async (): Promise<void> => {
@@ -223,7 +226,9 @@ class Pipeline {
       throw error;
     }
     // One statement answers its result; several, a list of one result each.
-    return all.length === 1 ? [answers] : (answers as unknown[]).slice(held.length);
+    const results = all.length === 1 ? [answers] : (answers as unknown[]);
+    held.forEach(([, , affected], index) => affected?.((results[index] as { affectedRows?: number } | undefined)?.affectedRows ?? 0));
+    return results.slice(held.length);
   }
 }
 

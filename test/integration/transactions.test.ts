@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isUniqueViolation } from '../../src/db/errors';
+import { insertIgnore } from '../../src/db/sql';
 import { Transactions } from '../../src/db/transactions';
 import { databaseKinds } from '../support/databases';
 import { openTestDatabase, TestDatabase } from '../support/server';
@@ -121,6 +122,22 @@ for (const kind of databaseKinds()) {
       });
       assert.equal(affected, 2);
       assert.deepEqual(await names('count-'), ['c', 'c']);
+    });
+
+    it('when deferred writes ask for their counts, then each hears its own before the commit\'s effects run (on MySQL with the COMMIT)', async () => {
+      await transactions.run((_manager, scope) => scope.defer(INSERT, ['heard-1', 'old']));
+      const heard: Array<[string, number]> = [];
+      const sent = await log.roundTripsDuring(() =>
+        transactions.run(async (_manager, scope) => {
+          scope.afterCommit(() => heard.push(['committed', heard.length]));
+          await scope.defer(INSERT.replace('INSERT', insertIgnore(db.dataSource.options.type)), ['heard-1', 'clash'], (rows) => heard.push(['ignored', rows]));
+          await scope.defer("UPDATE directories SET name = 'new' WHERE id LIKE 'heard-%'", [], (rows) => heard.push(['updated', rows]));
+          await scope.defer(INSERT, ['heard-2', 'two'], (rows) => heard.push(['inserted', rows]));
+        }),
+      );
+      assert.deepEqual(heard, [['ignored', 0], ['updated', 1], ['inserted', 1], ['committed', 3]]);
+      assert.deepEqual(await names('heard-'), ['new', 'two']);
+      if (kind === 'mysql') assert.equal(sent.length, 1, sent.join('\n---\n'));
     });
   });
 }

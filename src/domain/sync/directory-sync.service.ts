@@ -4,7 +4,7 @@ import type { CleanupAction, CopyBehaviour } from '../../db/entities/connector.e
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DisabledReason } from '../../db/entities/user.entity';
 import { isUniqueViolation } from '../../db/errors';
-import { affectedRows, chunks, insertIgnore, placeholders, readJson, SQL_CHUNK, sqlBool, sqlTime } from '../../db/sql';
+import { chunks, insertIgnore, placeholders, readJson, SQL_CHUNK, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import { DEFAULT_MAPPINGS, MappedUser, MappingProgram, PathReader, withMappedProperties } from '../../policy/mapping';
 import { compilePattern } from '../../policy/patterns';
@@ -204,7 +204,7 @@ export class DirectorySyncService implements IdpChangeListener {
         const context = await this.membersContext(manager, touched, change.members.group);
         // Memberships an admin or a copy made are for a whole reconciliation to judge.
         toRead.push(...context.others);
-        await this.followMembers(manager, plan, change.members, context, counts);
+        await this.followMembers(manager, scope, plan, change.members, context, counts);
       } else {
         toRead.push(...touched);
       }
@@ -222,7 +222,10 @@ export class DirectorySyncService implements IdpChangeListener {
     const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
     if (decisions.length > 0) await this.applyAll(manager, scope, plan, decisions, counts, samples);
-    if (Object.values(counts).some((count) => count > 0)) scope.afterCommit(() => this.cycles.record(connectorId, counts, samples.errors));
+    // Deferred writes add their counts once they have run, which may be as late as the COMMIT.
+    scope.afterCommit(() => {
+      if (Object.values(counts).some((count) => count > 0)) this.cycles.record(connectorId, counts, samples.errors);
+    });
   }
 
   /**
@@ -263,10 +266,12 @@ export class DirectorySyncService implements IdpChangeListener {
    * and the policy (`userIds`, their directory users): what reconcile() would decide for each,
    * without reading each one's whole state. Joining gives the directory membership; leaving takes
    * it away, unless always assign names the group or never remove matches it. The statements name
-   * their rows by key: a DELETE with a subquery would scan the whole table on MariaDB.
+   * their rows by key (a DELETE with a subquery would scan the whole table on MariaDB), and are
+   * deferred: nothing in the transaction reads their rows, only their counts.
    */
   private async followMembers(
     manager: EntityManager,
+    scope: TransactionScope,
     plan: ConnectorPlan,
     members: NonNullable<IdpChange['members']>,
     context: { userIds: Map<string, string>; groupId: string | null },
@@ -278,10 +283,10 @@ export class DirectorySyncService implements IdpChangeListener {
       const groupId = context.groupId ?? (await this.ensureGroups(manager, [{ group: members.group, managedBy: 'IDP' }])).get(caseKey(members.group))!;
       const now = sqlTime(new Date());
       for (const batch of chunks(joined)) {
-        counts.membershipsAdded += await affectedRows(
-          manager,
+        await scope.defer(
           `${insertIgnore(this.dataSource.options.type)} INTO memberships (userId, groupId, managedBy, createdAt) VALUES ${batch.map(() => "(?, ?, 'IDP', ?)").join(', ')}`,
           batch.flatMap((userId) => [userId, groupId, now]),
+          (rows) => (counts.membershipsAdded += rows),
         );
       }
     }
@@ -289,10 +294,11 @@ export class DirectorySyncService implements IdpChangeListener {
     const left = directoryUsers(members.left);
     if (left.length > 0 && !kept && context.groupId) {
       for (const batch of chunks(left)) {
-        counts.membershipsRemoved += await affectedRows(manager, `DELETE FROM memberships WHERE groupId = ? AND userId IN (${placeholders(batch.length)})`, [
-          context.groupId,
-          ...batch,
-        ]);
+        await scope.defer(
+          `DELETE FROM memberships WHERE groupId = ? AND userId IN (${placeholders(batch.length)})`,
+          [context.groupId, ...batch],
+          (rows) => (counts.membershipsRemoved += rows),
+        );
       }
     }
   }
