@@ -514,5 +514,31 @@ for (const kind of databaseKinds()) {
       assert.match(own[1], /^UPDATE idp_users [^]*;\nDELETE FROM idp_user_emails [^]*;\nINSERT INTO idp_user_emails [^]*;\nSELECT 'u' [^]* AS others\s+FROM users u WHERE u.idpUserId IN \(\?\)$/);
       assert.match(own[2], /^UPDATE users SET [^]*;\nCOMMIT$/);
     });
+
+    it('when members are added to a group, then on MySQL it takes three round trips: their types travel with the lock, the memberships with the COMMIT', async () => {
+      const connector = await createConnector(server.url);
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const users: string[] = [];
+      for (const name of ['trip-a', 'trip-b', 'trip-c']) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
+      const group = await send('POST', '/Groups', { displayName: 'trips', members: [{ value: users[0] }] });
+      assert.equal(group.status, 201);
+      const trips = await log.roundTripsDuring(async () => {
+        const reply = await send('PATCH', `/Groups/${group.json.id}`, {
+          schemas: [PATCH_OP],
+          Operations: [{ op: 'Add', path: 'members', value: [{ value: users[1] }, { value: users[2] }] }],
+        });
+        assert.equal(reply.status, 204);
+      });
+      const [{ members }] = await server.dataSource.query(
+        'SELECT COUNT(*) AS members FROM memberships m JOIN `groups` g ON g.id = m.groupId WHERE g.nameKey = ?',
+        ['trips'],
+      );
+      assert.equal(Number(members), 3);
+      if (kind !== 'mysql') return;
+      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
+      assert.equal(own.length, 3, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId, 'User' AS memberType/);
+      assert.match(own[2], /^INSERT IGNORE INTO memberships [^]*;\nCOMMIT$/);
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, setChanged, sqlTime } from '../../db/sql';
+import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, setChanged, SQL_CHUNK, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
@@ -113,7 +113,9 @@ export class IdpGroupService {
   /**
    * Reads the group (not its members), lets `change` decide what to write, and writes it in one
    * transaction with the group row locked: concurrent member changes to one group all land.
-   * `change` may read the members through its second argument when it needs them.
+   * `change` may read the members through its second argument when it needs them. `adding` names
+   * the members the change is expected to add, when the caller knows them before the group is
+   * read (a PATCH's add operations): their types are read with the lock, in its round trip.
    */
   async modify(
     ctx: RequestContext,
@@ -121,11 +123,12 @@ export class IdpGroupService {
     id: string,
     change: (current: IdpGroupRecord, members: () => Promise<IdpMember[]>) => Promise<GroupChange> | GroupChange,
     ifVersion?: number,
+    adding: string[] = [],
   ): Promise<IdpGroupRecord> {
     let displayName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const { current, settingsVersion } = await this.lockedGroup(manager, connectorId, id, ifVersion);
+        const { current, settingsVersion, types } = await this.lockedGroup(scope, connectorId, id, ifVersion, adding);
         const decided = await change(current, () => this.readMembers(manager, [id]).then((members) => members.get(id) ?? []));
         const now = new Date();
         const write = decided.write ?? current;
@@ -151,7 +154,7 @@ export class IdpGroupService {
           ['updatedAt', sqlTime(now), true],
         ]);
         await scope.defer(`UPDATE idp_groups SET ${set.sql} WHERE id = ?`, [...set.params, id]);
-        if (decided.members) await this.changeMembers(manager, scope, updated, decided.members, now);
+        if (decided.members) await this.changeMembers(manager, scope, updated, decided.members, now, types);
         if (renamed) {
           const userIds = [...before, ...(decided.members ? [...decided.members.add, ...(decided.members.replaceWith ?? [])] : [])];
           await this.directory.follow(ctx, manager, scope, connectorId, {
@@ -171,7 +174,7 @@ export class IdpGroupService {
 
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      const { current: group, settingsVersion } = await this.lockedGroup(manager, connectorId, id, ifVersion);
+      const { current: group, settingsVersion } = await this.lockedGroup(scope, connectorId, id, ifVersion);
       const members = await this.userMemberIds(manager, id);
       await scope.defer('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
       await scope.defer('DELETE FROM idp_groups WHERE id = ?', [id]);
@@ -211,10 +214,17 @@ export class IdpGroupService {
     return members;
   }
 
-  private async changeMembers(manager: EntityManager, scope: TransactionScope, group: IdpGroupRecord, change: MemberChange, now: Date): Promise<void> {
+  private async changeMembers(
+    manager: EntityManager,
+    scope: TransactionScope,
+    group: IdpGroupRecord,
+    change: MemberChange,
+    now: Date,
+    types: MemberTypes,
+  ): Promise<void> {
     if (change.replaceWith) {
       await scope.defer('DELETE FROM idp_group_members WHERE groupId = ?', [group.id]);
-      await this.addMembers(manager, scope, group, change.replaceWith, now);
+      await this.addMembers(manager, scope, group, change.replaceWith, now, types);
     }
     for (const batch of chunks(change.remove)) {
       await scope.defer(`DELETE FROM idp_group_members WHERE groupId = ? AND memberId IN (${placeholders(batch.length)})`, [
@@ -222,18 +232,29 @@ export class IdpGroupService {
         ...batch,
       ]);
     }
-    await this.addMembers(manager, scope, group, change.add, now);
+    await this.addMembers(manager, scope, group, change.add, now, types);
   }
 
-  /** Adds members that are not in the group yet; each must be a user or another group of the connector. */
-  private async addMembers(manager: EntityManager, scope: TransactionScope, group: IdpGroupRecord, memberIds: string[], now: Date): Promise<void> {
+  /**
+   * Adds members that are not in the group yet; each must be a user or another group of the
+   * connector. `known` holds the types read already (with the lock).
+   */
+  private async addMembers(
+    manager: EntityManager,
+    scope: TransactionScope,
+    group: IdpGroupRecord,
+    memberIds: string[],
+    now: Date,
+    known: MemberTypes = new MemberTypes(),
+  ): Promise<void> {
     const ids = [...new Set(memberIds)];
     if (ids.length === 0) return;
     if (ids.includes(group.id)) throw new DomainError('INVALID_INPUT', 'a group cannot be a member of itself');
     const at = sqlTime(now);
     for (const batch of chunks(ids)) {
-      const types = await this.memberTypes(manager, group.connectorId, batch);
-      const unknown = batch.filter((id) => !types.has(id));
+      const toRead = batch.filter((id) => !known.has(id));
+      if (toRead.length > 0) known.add(toRead, await manager.query(...memberTypesQuery(toRead)), group.connectorId);
+      const unknown = batch.filter((id) => !known.typeOf(id));
       if (unknown.length > 0) {
         throw new DomainError('INVALID_INPUT', `no user or group with id ${unknown.slice(0, 5).map((id) => `"${id}"`).join(', ')}`, {
           members: unknown.slice(0, 100),
@@ -243,36 +264,80 @@ export class IdpGroupService {
         `${insertIgnore(this.dataSource.options.type)} INTO idp_group_members (groupId, memberId, memberType, createdAt) VALUES ${batch
           .map(() => '(?, ?, ?, ?)')
           .join(', ')}`,
-        batch.flatMap((id) => [group.id, id, types.get(id), at]),
+        batch.flatMap((id) => [group.id, id, known.typeOf(id), at]),
       );
     }
   }
 
-  private async memberTypes(manager: EntityManager, connectorId: string, ids: string[]): Promise<Map<string, IdpMemberType>> {
-    const list = placeholders(ids.length);
-    // By primary key alone: with `connectorId = ?` as well, SQLite's planner walks the
-    // connector's whole index instead. The connector is checked here instead.
-    const rows: Array<{ id: string; connectorId: string; memberType: IdpMemberType }> = await manager.query(
-      `SELECT id, connectorId, 'User' AS memberType FROM idp_users WHERE id IN (${list})
-       UNION ALL SELECT id, connectorId, 'Group' AS memberType FROM idp_groups WHERE id IN (${list})`,
-      [...ids, ...ids],
-    );
-    return new Map(rows.filter((row) => row.connectorId === connectorId).map((row) => [row.id, row.memberType]));
-  }
-
-  /** The group, its row locked, and its connector's settingsVersion read in the same statement (see IdpUserService.lockedUser). */
-  private async lockedGroup(manager: EntityManager, connectorId: string, id: string, ifVersion?: number): Promise<{ current: IdpGroupRecord; settingsVersion: number }> {
-    const rows: Array<GroupRow & { settingsVersion: unknown }> = await manager.query(
-      `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
-       FROM idp_groups r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
-      [id, connectorId],
-    );
+  /**
+   * The group, its row locked, and its connector's settingsVersion read in the same statement (see
+   * IdpUserService.lockedUser); with them, in the same round trip, the types of the members
+   * `adding` (as many as one statement takes).
+   */
+  private async lockedGroup(
+    scope: TransactionScope,
+    connectorId: string,
+    id: string,
+    ifVersion?: number,
+    adding: string[] = [],
+  ): Promise<{ current: IdpGroupRecord; settingsVersion: number; types: MemberTypes }> {
+    const ahead = [...new Set(adding)].slice(0, SQL_CHUNK);
+    const [rows, typeRows] = (await scope.queryAll([
+      [
+        `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
+         FROM idp_groups r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
+        [id, connectorId],
+      ],
+      ...(ahead.length > 0 ? [memberTypesQuery(ahead)] : []),
+    ])) as [Array<GroupRow & { settingsVersion: unknown }>, MemberTypeRow[] | undefined];
     if (rows.length === 0) throw groupNotFound(id);
     const current = readGroup(rows[0]);
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the group has version ${current.version}, not ${ifVersion}`);
     }
-    return { current, settingsVersion: Number(rows[0].settingsVersion) };
+    const types = new MemberTypes();
+    if (typeRows) types.add(ahead, typeRows, connectorId);
+    return { current, settingsVersion: Number(rows[0].settingsVersion), types };
+  }
+}
+
+interface MemberTypeRow {
+  id: string;
+  connectorId: string;
+  memberType: IdpMemberType;
+}
+
+/**
+ * Whether each id is a user or a group, in one statement. By primary key alone: with
+ * `connectorId = ?` as well, SQLite's planner walks the connector's whole index instead. The
+ * connector is checked on the rows (MemberTypes.add).
+ */
+function memberTypesQuery(ids: string[]): [sql: string, params: unknown[]] {
+  const list = placeholders(ids.length);
+  return [
+    `SELECT id, connectorId, 'User' AS memberType FROM idp_users WHERE id IN (${list})
+     UNION ALL SELECT id, connectorId, 'Group' AS memberType FROM idp_groups WHERE id IN (${list})`,
+    [...ids, ...ids],
+  ];
+}
+
+/** Member ids whose types have been read: a user's or a group's of the connector, or neither. */
+class MemberTypes {
+  private readonly types = new Map<string, IdpMemberType | null>();
+
+  /** Records what memberTypesQuery answered for `ids`. */
+  add(ids: string[], rows: MemberTypeRow[], connectorId: string): void {
+    for (const id of ids) this.types.set(id, null);
+    for (const row of rows) if (row.connectorId === connectorId) this.types.set(row.id, row.memberType);
+  }
+
+  has(id: string): boolean {
+    return this.types.has(id);
+  }
+
+  /** The id's type; undefined when it names nothing of the connector (or was not read). */
+  typeOf(id: string): IdpMemberType | undefined {
+    return this.types.get(id) ?? undefined;
   }
 }
 

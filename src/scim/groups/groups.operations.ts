@@ -3,7 +3,7 @@ import type { ScimAnswer } from '../http';
 import { listQuery, listResponse } from '../list';
 import type { ListParams, Projection } from '../list-params';
 import { excludes, project } from '../projection';
-import { applyPatch, memberChange, readPatchRequest, splitGroupOperations } from '../patch';
+import { applyPatch, incomingMemberIds, memberChange, readPatchRequest, splitGroupOperations } from '../patch';
 import { withoutServerOwned, writableResource } from '../resource';
 import { GROUP_SCHEMA_ID } from '../schema/definitions';
 import { groupLocation, groupRepresentation, groupWrite } from './group.mapper';
@@ -32,6 +32,7 @@ export async function replaceGroup(sc: ScimContext, id: string, body: unknown, i
     id,
     () => ({ write, members: { add: [], remove: [], replaceWith: memberIds } }),
     ifMatch,
+    memberIds,
   );
   const members = (await sc.services.idpGroups.members(sc.request, [id])).get(id);
   return { status: 200, body: groupRepresentation(group, members, sc.baseUrl), version: group.version };
@@ -52,6 +53,7 @@ export async function patchGroup(sc: ScimContext, id: string, body: unknown, ifM
       members: await memberChange(memberOperations, members),
     }),
     ifMatch,
+    incomingMemberIds(memberOperations),
   );
   return { status: 204, version: group.version };
 }

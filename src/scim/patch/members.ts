@@ -69,6 +69,20 @@ export async function memberChange(memberOperations: PatchOperation[], members: 
   return fold.change();
 }
 
+/**
+ * The ids that `memberOperations` bring into the group, read leniently before the group is
+ * (memberChange refuses malformed values later), so that their types can be read with its lock.
+ */
+export function incomingMemberIds(memberOperations: PatchOperation[]): string[] {
+  return memberOperations.flatMap(({ op, value }) => {
+    if ((op !== 'add' && op !== 'replace') || value === null || value === undefined) return [];
+    return (Array.isArray(value) ? value : [value]).flatMap((member) => {
+      const id = isObject(member) ? attribute(member, 'value') : undefined;
+      return typeof id === 'string' && id !== '' ? [id] : [];
+    });
+  });
+}
+
 class MemberFold {
   private readonly added = new Set<string>();
   private readonly removed = new Set<string>();
