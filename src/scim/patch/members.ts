@@ -76,10 +76,7 @@ export async function memberChange(memberOperations: PatchOperation[], members: 
 export function incomingMemberIds(memberOperations: PatchOperation[]): string[] {
   return memberOperations.flatMap(({ op, value }) => {
     if ((op !== 'add' && op !== 'replace') || value === null || value === undefined) return [];
-    return (Array.isArray(value) ? value : [value]).flatMap((member) => {
-      const id = isObject(member) ? attribute(member, 'value') : undefined;
-      return typeof id === 'string' && id !== '' ? [id] : [];
-    });
+    return (Array.isArray(value) ? value : [value]).flatMap((member) => memberId(member) ?? []);
   });
 }
 
@@ -178,10 +175,16 @@ function valueIds(filter: Filter): string[] | null {
 /** The ids of a members value: a list of `{ "value": "<id>", … }`, or one such object. */
 function memberIds(value: unknown, text: string): string[] {
   return (Array.isArray(value) ? value : [value]).map((member) => {
-    const id = isObject(member) ? attribute(member, 'value') : undefined;
-    if (typeof id !== 'string' || id === '') throw invalidValue(`${text}: each member must be an object with the member's id as a string "value"`);
+    const id = memberId(member);
+    if (id === undefined) throw invalidValue(`${text}: each member must be an object with the member's id as a string "value"`);
     return id;
   });
+}
+
+/** A member's id: its `value`, when that is a non-empty string. */
+function memberId(member: unknown): string | undefined {
+  const id = isObject(member) ? attribute(member, 'value') : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function invalidPath(detail: string): ScimError {
