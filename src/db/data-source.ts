@@ -45,6 +45,11 @@ export function dataSourceOptions(
         db.pragma('cache_size = -32000');
         // Checkpoints run in a worker thread (SqliteCheckpointer), off the request path.
         db.pragma('wal_autocheckpoint = 0');
+        // Each transaction of a group commit is a savepoint (Transactions): every page an earlier one
+        // dirtied goes to a statement journal before a later one changes it. Past 64 KiB SQLite
+        // spills that journal to a temporary file, a file opened, written and deleted per
+        // transaction. In memory, 10,000 SCIM user creates took 165,000 write calls instead of 430,000.
+        db.pragma('temp_store = MEMORY');
       },
     };
   }

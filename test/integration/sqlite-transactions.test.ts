@@ -37,3 +37,16 @@ describe('SQLite transactions with a second process on the file', () => {
     }
   });
 });
+
+describe('SQLite connection settings', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await openTestDatabase('sqlite');
+  });
+  after(() => db.close());
+
+  it('when the data source connects, then statement journals are kept in memory, not in temporary files', async () => {
+    const [row] = await db.dataSource.query('PRAGMA temp_store');
+    assert.equal(row.temp_store, 2, 'temp_store is MEMORY');
+  });
+});
