@@ -7,7 +7,9 @@
  *
  * With --baseline <checkout>, the targets sqlite-baseline and mysql-baseline run that build of
  * this project (say, an older commit's), and the p50 table gives each target's ratio to its
- * baseline: what a change costs, measured back to back on the same machine.
+ * baseline: what a change costs, measured back to back on the same machine. With --baseline
+ * idp-only they run this build with the directory not following SCIM writes: what reconciliation
+ * adds, and nothing else.
  *
  * With --rounds N, the targets run N times over, in turn (a, b, a, b, …), each time on a fresh
  * server and database, and each phase shows its median round by p50: single runs of the same
@@ -22,7 +24,7 @@ import { Command, Option } from 'commander';
 import { commaList, positiveNumber, wholeNumber } from './options';
 import { BenchReport, formatFlat, formatPeakRss, pad } from './report';
 import type { PhaseResult } from './stats';
-import { Cleanups, RunningTarget, Target, TargetContext, TARGETS } from './targets';
+import { Cleanups, IDP_ONLY, RunningTarget, Target, TargetContext, TARGETS } from './targets';
 import { PHASES } from './workload';
 
 const BASELINE = 'scimmy';
@@ -70,7 +72,10 @@ function parseCli(argv: string[]): CompareOptions {
     .option('--work-dir <dir>', 'scratch directory for peer copies, databases and server logs', path.join(os.tmpdir(), 'scimdir-bench'))
     .option('--peers-dir <dir>', 'where the peer servers live (read only)', path.resolve(__dirname, '../../../../shared/peers'))
     .option('--rounds <n>', 'times to run every target, in turn; each phase shows its median round', positiveNumber, 1)
-    .option('--baseline <dir>', 'a checkout of this project, built, that the sqlite-baseline and mysql-baseline targets run')
+    .option(
+      '--baseline <dir>',
+      `what the sqlite-baseline and mysql-baseline targets run: a checkout of this project, built, or ${IDP_ONLY} (this build, the directory not following SCIM writes)`,
+    )
     .parse(argv)
     .opts<CompareOptions>();
 }
@@ -221,7 +226,7 @@ async function main(): Promise<void> {
     workDir: path.resolve(options.workDir),
     peersDir: path.resolve(options.peersDir),
     projectRoot: path.resolve(__dirname, '..', '..', '..'),
-    baselineRoot: options.baseline && path.resolve(options.baseline),
+    baseline: options.baseline === IDP_ONLY ? IDP_ONLY : options.baseline && path.resolve(options.baseline),
   };
   fs.mkdirSync(context.workDir, { recursive: true });
 

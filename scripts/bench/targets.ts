@@ -22,8 +22,11 @@ export interface TargetContext {
   workDir: string;
   peersDir: string;
   projectRoot: string;
-  /** Another build of this project (a checkout with dist/), for the -baseline targets. */
-  baselineRoot?: string;
+  /**
+   * What the -baseline targets run: another build of this project (a checkout with dist/), or
+   * 'idp-only', this build with the directory not following SCIM writes (idp-only.ts).
+   */
+  baseline?: string;
 }
 
 /** A started server, ready for scim-load. */
@@ -265,8 +268,8 @@ export async function startProjectServer(
   return { pid: child.pid as number, url, adminToken, database, connector };
 }
 
-async function startProject(context: TargetContext, cleanups: Cleanups, kind: DatabaseKind, root = context.projectRoot): Promise<RunningTarget> {
-  const server = await startProjectServer(context, cleanups, kind, [], root);
+async function startProject(context: TargetContext, cleanups: Cleanups, kind: DatabaseKind, root = context.projectRoot, nodeArgs: string[] = []): Promise<RunningTarget> {
+  const server = await startProjectServer(context, cleanups, kind, nodeArgs, root);
   return { pid: server.pid, baseUrl: server.connector.scimBaseUrl, token: server.connector.token };
 }
 
@@ -278,6 +281,9 @@ async function dropMysqlDatabase(name: string): Promise<void> {
     await connection.end();
   }
 }
+
+/** The --baseline value that runs this build without reconciliation. */
+export const IDP_ONLY = 'idp-only';
 
 const USER_PHASES: readonly PhaseName[] = ['creates', 'updates', 'deactivations', 'deletes'];
 const REPLACE_ONLY_NOTE = 'users only (no groups); updates sent as Replace only (no Add)';
@@ -317,8 +323,9 @@ export const TARGETS: Target[] = [
       loadArgs: [],
       note: 'the build given by --baseline',
       start: (context, cleanups) => {
-        if (!context.baselineRoot) throw new Error(`the ${kind}-baseline target needs --baseline <checkout with dist/>`);
-        return startProject(context, cleanups, kind, context.baselineRoot);
+        if (!context.baseline) throw new Error(`the ${kind}-baseline target needs --baseline <checkout with dist/ | idp-only>`);
+        if (context.baseline === IDP_ONLY) return startProject(context, cleanups, kind, context.projectRoot, ['-r', path.join(__dirname, 'idp-only.js')]);
+        return startProject(context, cleanups, kind, context.baseline);
       },
     }),
   ),

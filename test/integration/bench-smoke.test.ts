@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createConnector } from '../support/scim-client';
+import { adminGraphql, Cleanups, ProjectServer, startProjectServer, TargetContext } from '../../scripts/bench/targets';
+import { createConnector, scim } from '../support/scim-client';
 import { startTestServer, TestServer } from '../support/server';
 
 const SCIM_LOAD = path.resolve(__dirname, '../../scripts/bench/scim-load.js');
@@ -33,5 +36,28 @@ describe('the SCIM load benchmark', () => {
       assert.ok(phase.requests > 0, `${phase.name} sent requests`);
       assert.equal(phase.errors, 0, `${phase.name}: ${phase.errorSamples.join('; ')}`);
     }
+  });
+});
+
+/** `--baseline idp-only`: this build's server with the directory not following SCIM writes. */
+describe('the idp-only baseline of the SCIM benchmark', () => {
+  const cleanups = new Cleanups();
+  let server: ProjectServer;
+  before(async () => {
+    const context: TargetContext = { workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'scimdir-idp-only-')), peersDir: '', projectRoot: path.resolve(__dirname, '../../..') };
+    cleanups.add(() => fs.rmSync(context.workDir, { recursive: true, force: true }));
+    server = await startProjectServer(context, cleanups, 'sqlite', ['-r', path.resolve(__dirname, '../../scripts/bench/idp-only.js')]);
+  });
+  after(() => cleanups.runAll());
+
+  it('when a user is provisioned, then the IdP layer holds it and the directory does not', async () => {
+    const { scimBaseUrl, token } = server.connector;
+    const created = await scim(scimBaseUrl, token, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'idp.only@contoso.example' });
+    assert.equal(created.status, 201, created.text);
+    assert.equal((await scim(scimBaseUrl, token, 'GET', `/Users/${created.json.id}`)).status, 200);
+    const { users } = await adminGraphql<{ users: { totalCount: number } }>(server.url, server.adminToken, 'query ($id: ID) { users(connectorId: $id) { totalCount } }', {
+      id: server.connector.id,
+    });
+    assert.equal(users.totalCount, 0);
   });
 });
