@@ -490,7 +490,7 @@ for (const kind of databaseKinds()) {
       assert.equal(memberStatements.filter((sql) => /^\s*INSERT/i.test(sql)).length, 1, 'one insert of the new member');
     });
 
-    it('when a user PATCH changes a mapped attribute, then on MySQL it takes three round trips, the directory\'s write riding with the COMMIT', async () => {
+    it('when a user PATCH changes a mapped attribute, then on MySQL it takes two round trips: the directory user is read with the lock, its write rides with the COMMIT', async () => {
       const connector = await createConnector(server.url);
       const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
       const user = await send('POST', '/Users', entraUser('trips@contoso.example'));
@@ -509,13 +509,29 @@ for (const kind of databaseKinds()) {
       const [directoryUser] = await server.dataSource.query('SELECT email FROM users WHERE idpUserId = ?', [user.json.id]);
       assert.equal(directoryUser.email, 'trips.new@contoso.example');
       if (kind !== 'mysql') return;
-      assert.equal(own.length, 3, own.join('\n---\n'));
-      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*;\nSELECT typeKey/);
-      assert.match(own[1], /^UPDATE idp_users [^]*;\nDELETE FROM idp_user_emails [^]*;\nINSERT INTO idp_user_emails [^]*;\nSELECT 'u' [^]* AS others\s+FROM users u WHERE u.idpUserId IN \(\?\)$/);
-      assert.match(own[2], /^UPDATE users SET [^]*;\nCOMMIT$/);
+      assert.equal(own.length, 2, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*;\nSELECT typeKey[^]*;\nSELECT 'u' [^]* AS others\s+FROM users u WHERE u.idpUserId IN \(\?\)$/);
+      assert.match(own[1], /^UPDATE idp_users [^]*;\nDELETE FROM idp_user_emails [^]*;\nINSERT INTO idp_user_emails [^]*;\nUPDATE users SET [^]*;\nCOMMIT$/);
     });
 
-    it('when members are added to a group, then on MySQL it takes three round trips: their types travel with the lock, the memberships with the COMMIT', async () => {
+    it('when a user is deleted, then on MySQL it takes two round trips: the directory user is read with the lock, cleanup\'s write rides with the COMMIT', async () => {
+      const connector = await createConnector(server.url);
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const user = await send('POST', '/Users', entraUser('leaving@contoso.example'));
+      assert.equal(user.status, 201);
+      const trips = await log.roundTripsDuring(async () => {
+        assert.equal((await send('DELETE', `/Users/${user.json.id}`)).status, 204);
+      });
+      const [directoryUser] = await server.dataSource.query('SELECT active, disabledReason, idpUserId FROM users WHERE userNameKey = ?', ['leaving@contoso.example']);
+      assert.deepEqual({ ...directoryUser, active: Boolean(Number(directoryUser.active)) }, { active: false, disabledReason: 'CLEANUP', idpUserId: null });
+      if (kind !== 'mysql') return;
+      const own = trips.filter((sql) => /\b(idp_users|idp_group_members|users)\b/.test(sql));
+      assert.equal(own.length, 2, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*;\nSELECT groupId FROM idp_group_members[^]*;\nSELECT 'u' [^]* AS others\s+FROM users u WHERE u.idpUserId IN \(\?\)$/);
+      assert.match(own[1], /^UPDATE users SET [^]*;\nDELETE FROM idp_group_members [^]*;\nDELETE FROM idp_users [^]*;\nCOMMIT$/);
+    });
+
+    it('when members are added to a group, then on MySQL it takes two round trips: their types and directory users travel with the lock, the memberships with the COMMIT', async () => {
       const connector = await createConnector(server.url);
       const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
       const users: string[] = [];
@@ -536,9 +552,32 @@ for (const kind of databaseKinds()) {
       assert.equal(Number(members), 3);
       if (kind !== 'mysql') return;
       const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
-      assert.equal(own.length, 3, own.join('\n---\n'));
-      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId, 'User' AS memberType/);
-      assert.match(own[2], /^INSERT IGNORE INTO memberships [^]*;\nCOMMIT$/);
+      assert.equal(own.length, 2, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId, 'User' AS memberType[^]*;\nSELECT 'u' AS part[^]*FROM users u LEFT JOIN memberships/);
+      assert.match(own[1], /^UPDATE idp_groups [^]*;\nINSERT IGNORE INTO idp_group_members [^]*;\nINSERT IGNORE INTO memberships [^]*;\nCOMMIT$/);
+    });
+
+    it('when a member is removed by value, then on MySQL it takes two round trips, and the directory loses the membership', async () => {
+      const connector = await createConnector(server.url);
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const users: string[] = [];
+      for (const name of ['leave-a', 'leave-b']) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
+      const group = await send('POST', '/Groups', { displayName: 'leavers', members: users.map((value) => ({ value })) });
+      assert.equal(group.status, 201);
+      const trips = await log.roundTripsDuring(async () => {
+        const reply = await send('PATCH', `/Groups/${group.json.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: users[0] }] }] });
+        assert.equal(reply.status, 204);
+      });
+      const members = await server.dataSource.query(
+        'SELECT u.userName FROM memberships m JOIN `groups` g ON g.id = m.groupId JOIN users u ON u.id = m.userId WHERE g.nameKey = ?',
+        ['leavers'],
+      );
+      assert.deepEqual(members.map((row: { userName: string }) => row.userName), ['leave-b@contoso.example']);
+      if (kind !== 'mysql') return;
+      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
+      assert.equal(own.length, 2, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId[^]*;\nSELECT 'u' AS part[^]*FROM users u LEFT JOIN memberships/);
+      assert.match(own[1], /^UPDATE idp_groups [^]*;\nDELETE FROM idp_group_members [^]*;\nDELETE FROM memberships [^]*;\nCOMMIT$/);
     });
   });
 }

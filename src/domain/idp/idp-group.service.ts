@@ -6,7 +6,7 @@ import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
-import type { IdpChangeListener, IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
+import type { IdpChange, IdpChangeListener, IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
 
 interface GroupRow {
   id: string;
@@ -113,9 +113,10 @@ export class IdpGroupService {
   /**
    * Reads the group (not its members), lets `change` decide what to write, and writes it in one
    * transaction with the group row locked: concurrent member changes to one group all land.
-   * `change` may read the members through its second argument when it needs them. `adding` names
-   * the members the change is expected to add, when the caller knows them before the group is
-   * read (a PATCH's add operations): their types are read with the lock, in its round trip.
+   * `change` may read the members through its second argument when it needs them. `named` names
+   * the members the change is expected to add or remove, when the caller knows them before the
+   * group is read (a PATCH's operation values): their types, and what the directory will read of
+   * them, are read with the lock, in its round trip.
    */
   async modify(
     ctx: RequestContext,
@@ -123,12 +124,12 @@ export class IdpGroupService {
     id: string,
     change: (current: IdpGroupRecord, members: () => Promise<IdpMember[]>) => Promise<GroupChange> | GroupChange,
     ifVersion?: number,
-    adding: string[] = [],
+    named: string[] = [],
   ): Promise<IdpGroupRecord> {
     let displayName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const { current, settingsVersion, types } = await this.lockedGroup(scope, connectorId, id, ifVersion, adding);
+        const { current, settingsVersion, types, ahead } = await this.lockedGroup(scope, connectorId, id, ifVersion, named);
         const decided = await change(current, () => this.readMembers(manager, [id]).then((members) => members.get(id) ?? []));
         const now = new Date();
         const write = decided.write ?? current;
@@ -162,7 +163,11 @@ export class IdpGroupService {
             regrouped: { groupNames: [current.displayName, updated.displayName], userIds },
           });
         } else if (decided.members) {
-          await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, members: { group: updated.displayName, ...memberDelta(decided.members, before) } });
+          await this.directory.follow(ctx, manager, scope, connectorId, {
+            settingsVersion,
+            members: { group: updated.displayName, ...memberDelta(decided.members, before) },
+            ahead,
+          });
         }
         return updated;
       });
@@ -271,33 +276,33 @@ export class IdpGroupService {
 
   /**
    * The group, its row locked, and its connector's settingsVersion read in the same statement (see
-   * IdpUserService.lockedUser); with them, in the same round trip, the types of the members
-   * `adding` (as many as one statement takes).
+   * IdpUserService.lockedUser); with them, in the same round trip, for the members `named` (as many
+   * as one statement takes): their types, and the directory's read-ahead.
    */
   private async lockedGroup(
     scope: TransactionScope,
     connectorId: string,
     id: string,
     ifVersion?: number,
-    adding: string[] = [],
-  ): Promise<{ current: IdpGroupRecord; settingsVersion: number; types: MemberTypes }> {
-    const ahead = [...new Set(adding)].slice(0, SQL_CHUNK);
-    const [rows, typeRows] = (await scope.queryAll([
+    named: string[] = [],
+  ): Promise<{ current: IdpGroupRecord; settingsVersion: number; types: MemberTypes; ahead?: IdpChange['ahead'] }> {
+    const ids = [...new Set(named)].slice(0, SQL_CHUNK);
+    const [rows, typeRows, aheadRows] = (await scope.queryAll([
       [
         `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
          FROM idp_groups r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
         [id, connectorId],
       ],
-      ...(ahead.length > 0 ? [memberTypesQuery(ahead)] : []),
-    ])) as [Array<GroupRow & { settingsVersion: unknown }>, MemberTypeRow[] | undefined];
+      ...(ids.length > 0 ? [memberTypesQuery(ids), this.directory.readAheadMembers(id, ids)] : []),
+    ])) as [Array<GroupRow & { settingsVersion: unknown }>, MemberTypeRow[] | undefined, unknown[] | undefined];
     if (rows.length === 0) throw groupNotFound(id);
     const current = readGroup(rows[0]);
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the group has version ${current.version}, not ${ifVersion}`);
     }
     const types = new MemberTypes();
-    if (typeRows) types.add(ahead, typeRows, connectorId);
-    return { current, settingsVersion: Number(rows[0].settingsVersion), types };
+    if (typeRows) types.add(ids, typeRows, connectorId);
+    return { current, settingsVersion: Number(rows[0].settingsVersion), types, ahead: aheadRows && { members: aheadRows, named: ids } };
   }
 }
 

@@ -123,6 +123,7 @@ export class IdpUserService {
       return await this.transactions.run(async (manager, scope) => {
         const { current, settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [
           ['SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position', [id]],
+          this.directory.readAhead([id]),
         ]);
         const storedEmails = (also[0] as Array<{ typeKey: string | null; valueKey: string; primary: unknown }>).map((row) => ({
           typeKey: row.typeKey,
@@ -149,7 +150,7 @@ export class IdpUserService {
           await scope.defer('DELETE FROM idp_user_emails WHERE userId = ?', [id]);
           await insertEmails(scope, connectorId, id, write.emails);
         }
-        await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, changed: [{ before: current, after: updated }] });
+        await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, changed: [{ before: current, after: updated }], ahead: { users: also[1] } });
         return updated;
       });
     } catch (error) {
@@ -162,10 +163,13 @@ export class IdpUserService {
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
       // Its groups, to bump by their keys: with a subquery, MariaDB walks (and locks) every group row.
-      const { settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [['SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]]]);
+      const { settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [
+        ['SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]],
+        // Before the row goes: its directory user is found by the link the delete clears.
+        this.directory.readAhead([id]),
+      ]);
       const groups = also[0] as Array<{ groupId: string }>;
-      // Before the row goes: its directory user is found by the link the delete clears.
-      await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, deleted: [id] });
+      await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, deleted: [id], ahead: { users: also[1] } });
       if (groups.length > 0) {
         await scope.defer(`UPDATE idp_groups SET version = version + 1, updatedAt = ? WHERE id IN (${placeholders(groups.length)})`, [
           sqlTime(new Date()),

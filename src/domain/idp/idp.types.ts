@@ -112,9 +112,22 @@ export interface IdpChange {
   members?: { group: string; joined: string[]; left: string[] };
   /** Users whose groups changed otherwise (a rename), and the names of the groups concerned. */
   regrouped?: { groupNames: string[]; userIds: string[] };
+  /**
+   * What the listener's read-ahead statement answered, read with the write's lock: readAhead's
+   * rows for the users changed or deleted, or readAheadMembers' for the members `named`.
+   */
+  ahead?: { users: unknown[] } | { members: unknown[]; named: string[] };
 }
 
 export interface IdpChangeListener {
+  /**
+   * The statement that follow() would send to read what it needs of these IdP users when a write
+   * changes or deletes them. The write sends it with its lock, in that round trip, and hands its
+   * rows to follow() as `ahead`.
+   */
+  readAhead(idpUserIds: string[]): [sql: string, params: unknown[]];
+  /** The same for a member change of an IdP group that names these members. */
+  readAheadMembers(idpGroupId: string, memberIds: string[]): [sql: string, params: unknown[]];
   /** Runs inside the write's transaction: a failure here rolls the IdP write back too. */
   follow(ctx: RequestContext, manager: EntityManager, scope: TransactionScope, connectorId: string, change: IdpChange): Promise<void>;
 }

@@ -201,7 +201,7 @@ export class DirectorySyncService implements IdpChangeListener {
     if (change.members && groupMatters(plan.policy, change.members.group)) {
       const touched = [...change.members.joined, ...change.members.left];
       if (plan.membershipsFollowGroups) {
-        const context = await this.membersContext(manager, touched, change.members.group);
+        const context = await this.membersContext(manager, touched, change.members.group, change.ahead);
         // Memberships an admin or a copy made are for a whole reconciliation to judge.
         toRead.push(...context.others);
         await this.followMembers(manager, scope, plan, change.members, context, counts);
@@ -210,14 +210,15 @@ export class DirectorySyncService implements IdpChangeListener {
       }
     }
     if (change.regrouped && change.regrouped.groupNames.some((name) => groupMatters(plan.policy, name))) toRead.push(...change.regrouped.userIds);
+    const aheadUsers = change.ahead && 'users' in change.ahead ? change.ahead.users : undefined;
     const inputs: UserInputs[] = (change.created ?? []).map((user) => ({ idpUser: known.get(user.id)!, idpGroups: [], current: null, memberships: [] }));
     if (attributesChanged.length > 0) {
-      const users = await this.readUsersAlone(manager, attributesChanged, known);
+      const users = await this.readUsersAlone(manager, attributesChanged, known, aheadUsers);
       inputs.push(...users.inputs);
       toRead.push(...users.whole);
     }
     inputs.push(...(await this.readInputs(manager, [...new Set(toRead)], known, true)));
-    if (change.deleted && change.deleted.length > 0) inputs.push(...(await this.readLeaving(manager, change.deleted)));
+    if (change.deleted && change.deleted.length > 0) inputs.push(...(await this.readLeaving(manager, change.deleted, aheadUsers)));
 
     const decisions = this.decide(plan, inputs);
     for (const decision of decisions) tally(decision, counts, samples);
@@ -229,34 +230,42 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
+   * What membersContext reads for a member change of the IdP group `idpGroupId` that names these
+   * members, as one statement; IdpGroupService sends it with the group's lock.
+   */
+  readAheadMembers(idpGroupId: string, memberIds: string[]): [sql: string, params: unknown[]] {
+    return membersContextQuery(memberIds, '(SELECT displayNameKey FROM idp_groups WHERE id = ?)', idpGroupId);
+  }
+
+  /**
    * For a member change of `group`, in one statement: the directory users of the IdP users
    * `idpUserIds`, which of those have a membership an admin or a copy made (`others`), and the
-   * directory group's id when it exists.
+   * directory group's id when it exists. The write's read-ahead serves instead when it named every
+   * one of `idpUserIds`.
    */
   private async membersContext(
     manager: EntityManager,
     idpUserIds: string[],
     group: string,
+    ahead?: IdpChange['ahead'],
   ): Promise<{ userIds: Map<string, string>; others: Set<string>; groupId: string | null }> {
     const userIds = new Map<string, string>();
     const others = new Set<string>();
     let groupId: string | null = null;
-    for (const [index, batch] of chunks(idpUserIds).entries()) {
-      const rows: Array<{ part: 'u' | 'g'; idpUserId: string | null; id: string; held: string | null }> = await manager.query(
-        // A user answers one row with no `held` when it has no such membership, else one row per
-        // such membership. A left join walks each user's few memberships by the primary key: an
-        // EXISTS cost MariaDB a fifth more (a subquery run per user), and a join with GROUP BY
-        // sorted the rows in a temporary table first.
-        `SELECT 'u' AS part, u.idpUserId, u.id, m.managedBy AS held
-         FROM users u LEFT JOIN memberships m ON m.userId = u.id AND m.managedBy IN ('LOCAL', 'COPIED')
-         WHERE u.idpUserId IN (${placeholders(batch.length)})${index === 0 ? " UNION ALL SELECT 'g', NULL, id, NULL FROM `groups` WHERE nameKey = ?" : ''}`,
-        index === 0 ? [...batch, caseKey(group)] : batch,
-      );
+    const read = (rows: MembersContextRow[]) => {
       for (const row of rows) {
         if (row.part === 'g') groupId = row.id;
         else if (row.held !== null) others.add(row.idpUserId!);
         else userIds.set(row.idpUserId!, row.id);
       }
+    };
+    const named = ahead && 'members' in ahead ? new Set(ahead.named) : null;
+    if (named && idpUserIds.every((id) => named.has(id))) {
+      read((ahead as { members: unknown[] }).members as MembersContextRow[]);
+      return { userIds, others, groupId };
+    }
+    for (const [index, batch] of chunks(idpUserIds).entries()) {
+      read(await manager.query(...(index === 0 ? membersContextQuery(batch, '?', caseKey(group)) : membersContextQuery(batch))));
     }
     return { userIds, others, groupId };
   }
@@ -500,31 +509,48 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
+   * What follow() reads of IdP users that a write changes or deletes, as one statement: their
+   * directory users, and whether each has a membership that an admin, a copy or a policy made
+   * (`others`). IdpUserService sends it with the user's lock; on MySQL that spares a PATCH or a
+   * DELETE a round trip of its own.
+   */
+  readAhead(idpUserIds: string[]): [sql: string, params: unknown[]] {
+    return [
+      `${DIRECTORY_USER_PART}, EXISTS (SELECT 1 FROM memberships m WHERE m.userId = u.id AND m.managedBy <> 'IDP') AS others
+       FROM users u WHERE u.idpUserId IN (${placeholders(idpUserIds.length)})`,
+      idpUserIds,
+    ];
+  }
+
+  /** The readAhead rows of these IdP users: `ahead` when the write read them already. */
+  private async directoryUsers(manager: EntityManager, idpUserIds: string[], ahead?: unknown[]): Promise<Array<InputRow & { others: unknown }>> {
+    if (ahead) return ahead as Array<InputRow & { others: unknown }>;
+    const rows: Array<InputRow & { others: unknown }> = [];
+    for (const batch of chunks(idpUserIds)) rows.push(...(await manager.query(...this.readAhead(batch))));
+    return rows;
+  }
+
+  /**
    * For IdP users whose attributes or `active` changed, under a plan whose memberships they cannot
-   * change (plan.attributesLeaveMemberships), in one statement: their directory users alone. A user
-   * whose memberships all come from the IdP has them as its IdP groups say, and this change left
-   * those alone: reconcile() then decides the user's row from no groups and no memberships, and no
-   * membership changes. The others are answered in `whole`, for a whole reconciliation: those with
-   * a membership an admin, a copy or a policy made, and those without a directory user yet.
+   * change (plan.attributesLeaveMemberships): their directory users alone. A user whose memberships
+   * all come from the IdP has them as its IdP groups say, and this change left those alone:
+   * reconcile() then decides the user's row from no groups and no memberships, and no membership
+   * changes. The others are answered in `whole`, for a whole reconciliation: those with a
+   * membership an admin, a copy or a policy made, and those without a directory user yet.
    */
   private async readUsersAlone(
     manager: EntityManager,
     idpUserIds: string[],
     known: Map<string, IdpUserState>,
+    ahead?: unknown[],
   ): Promise<{ inputs: UserInputs[]; whole: string[] }> {
     const inputs: UserInputs[] = [];
     const alone = new Set<string>();
-    for (const batch of chunks(idpUserIds)) {
-      const rows: Array<InputRow & { others: unknown }> = await manager.query(
-        `${DIRECTORY_USER_PART}, EXISTS (SELECT 1 FROM memberships m WHERE m.userId = u.id AND m.managedBy <> 'IDP') AS others
-         FROM users u WHERE u.idpUserId IN (${placeholders(batch.length)})`,
-        batch,
-      );
-      for (const row of rows) {
-        if (Number(row.others) === 1) continue;
-        alone.add(row.ref);
-        inputs.push({ idpUser: known.get(row.ref)!, idpGroups: [], current: directoryUserOf(row), memberships: [] });
-      }
+    const wanted = new Set(idpUserIds);
+    for (const row of await this.directoryUsers(manager, idpUserIds, ahead)) {
+      if (!wanted.has(row.ref) || Number(row.others) === 1) continue;
+      alone.add(row.ref);
+      inputs.push({ idpUser: known.get(row.ref)!, idpGroups: [], current: directoryUserOf(row), memberships: [] });
     }
     return { inputs, whole: idpUserIds.filter((id) => !alone.has(id)) };
   }
@@ -574,16 +600,14 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 
   /**
-   * The directory users of IdP users being deleted (orphans from now on), in one statement. Their
-   * memberships are not read: cleanup leaves them as they are, and a user it deletes takes them along.
+   * The directory users of IdP users being deleted (orphans from now on). Their memberships are
+   * not read: cleanup leaves them as they are, and a user it deletes takes them along.
    */
-  private async readLeaving(manager: EntityManager, idpUserIds: string[]): Promise<UserInputs[]> {
-    const inputs: UserInputs[] = [];
-    for (const batch of chunks(idpUserIds)) {
-      const rows: InputRow[] = await manager.query(`${DIRECTORY_USER_PART} FROM users u WHERE u.idpUserId IN (${placeholders(batch.length)})`, batch);
-      for (const row of rows) inputs.push({ idpUser: null, idpGroups: [], current: directoryUserOf(row), memberships: [] });
-    }
-    return inputs;
+  private async readLeaving(manager: EntityManager, idpUserIds: string[], ahead?: unknown[]): Promise<UserInputs[]> {
+    const leaving = new Set(idpUserIds);
+    return (await this.directoryUsers(manager, idpUserIds, ahead))
+      .filter((row) => leaving.has(row.ref))
+      .map((row) => ({ idpUser: null, idpGroups: [], current: directoryUserOf(row), memberships: [] }));
   }
 
   private decide(plan: ConnectorPlan, inputs: UserInputs[]): Decision[] {
@@ -754,6 +778,30 @@ export class DirectorySyncService implements IdpChangeListener {
   }
 }
 
+interface MembersContextRow {
+  part: 'u' | 'g';
+  idpUserId: string | null;
+  id: string;
+  held: string | null;
+}
+
+/**
+ * membersContext's statement for these IdP users and, when `groupKey` is given (an SQL expression
+ * of the directory group's name key, with its parameter), the group's id. A user answers one row
+ * with no `held` when it has no membership an admin or a copy made, else one row per such
+ * membership. A left join walks each user's few memberships by the primary key: an EXISTS cost
+ * MariaDB a fifth more (a subquery run per user), and a join with GROUP BY sorted the rows in a
+ * temporary table first.
+ */
+function membersContextQuery(idpUserIds: string[], groupKey?: string, groupParam?: string): [sql: string, params: unknown[]] {
+  return [
+    `SELECT 'u' AS part, u.idpUserId, u.id, m.managedBy AS held
+     FROM users u LEFT JOIN memberships m ON m.userId = u.id AND m.managedBy IN ('LOCAL', 'COPIED')
+     WHERE u.idpUserId IN (${placeholders(idpUserIds.length)})${groupKey ? ` UNION ALL SELECT 'g', NULL, id, NULL FROM \`groups\` WHERE nameKey = ${groupKey}` : ''}`,
+    groupKey ? [...idpUserIds, groupParam] : idpUserIds,
+  ];
+}
+
 /** A row of inputsQuery: `part` says what it is, `ref` the IdP user it belongs to. */
 interface InputRow {
   part: 'i' | 'g' | 'u' | 'm';
@@ -771,7 +819,7 @@ interface InputRow {
 
 /**
  * The directory user of an IdP user, as a u row of inputsQuery; its columns are named, since it is
- * also read on its own (readLeaving, readUsersAlone).
+ * also read on its own (readAhead).
  */
 const DIRECTORY_USER_PART =
   "SELECT 'u' AS part, u.idpUserId AS ref, u.id AS c1, u.userName AS c2, u.displayName AS c3, u.email AS c4, u.firstName AS c5, u.lastName AS c6, u.disabledReason AS c7, u.active AS c8, u.properties AS c9";

@@ -3,7 +3,7 @@ import type { ScimAnswer } from '../http';
 import { listQuery, listResponse } from '../list';
 import type { ListParams, Projection } from '../list-params';
 import { excludes, project } from '../projection';
-import { applyPatch, incomingMemberIds, memberChange, readPatchRequest, splitGroupOperations } from '../patch';
+import { applyPatch, memberChange, namedMemberIds, readPatchRequest, splitGroupOperations } from '../patch';
 import { withoutServerOwned, writableResource } from '../resource';
 import { GROUP_SCHEMA_ID } from '../schema/definitions';
 import { groupLocation, groupRepresentation, groupWrite } from './group.mapper';
@@ -53,7 +53,7 @@ export async function patchGroup(sc: ScimContext, id: string, body: unknown, ifM
       members: await memberChange(memberOperations, members),
     }),
     ifMatch,
-    incomingMemberIds(memberOperations),
+    namedMemberIds(memberOperations),
   );
   return { status: 204, version: group.version };
 }

@@ -70,12 +70,13 @@ export async function memberChange(memberOperations: PatchOperation[], members: 
 }
 
 /**
- * The ids that `memberOperations` bring into the group, read leniently before the group is
- * (memberChange refuses malformed values later), so that their types can be read with its lock.
+ * The ids that the values of `memberOperations` name (members added, or removed by value), read
+ * leniently before the group is (memberChange refuses malformed values later), so that what the
+ * change needs of them can be read with the group's lock.
  */
-export function incomingMemberIds(memberOperations: PatchOperation[]): string[] {
-  return memberOperations.flatMap(({ op, value }) => {
-    if ((op !== 'add' && op !== 'replace') || value === null || value === undefined) return [];
+export function namedMemberIds(memberOperations: PatchOperation[]): string[] {
+  return memberOperations.flatMap(({ value }) => {
+    if (value === null || value === undefined) return [];
     return (Array.isArray(value) ? value : [value]).flatMap((member) => memberId(member) ?? []);
   });
 }
