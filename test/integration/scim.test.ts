@@ -557,6 +557,25 @@ for (const kind of databaseKinds()) {
       assert.match(own[1], /^UPDATE idp_groups [^]*;\nINSERT IGNORE INTO idp_group_members [^]*;\nINSERT IGNORE INTO memberships [^]*;\nCOMMIT$/);
     });
 
+    it('when a group is deleted, then on MySQL it takes two round trips: its members and their directory users travel with the lock', async () => {
+      const connector = await createConnector(server.url);
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const users: string[] = [];
+      for (const name of ['gone-a', 'gone-b']) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
+      const group = await send('POST', '/Groups', { displayName: 'gone', members: users.map((value) => ({ value })) });
+      assert.equal(group.status, 201);
+      const trips = await log.roundTripsDuring(async () => {
+        assert.equal((await send('DELETE', `/Groups/${group.json.id}`)).status, 204);
+      });
+      const [{ members }] = await server.dataSource.query('SELECT COUNT(*) AS members FROM memberships m JOIN `groups` g ON g.id = m.groupId WHERE g.nameKey = ?', ['gone']);
+      assert.equal(Number(members), 0);
+      if (kind !== 'mysql') return;
+      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
+      assert.equal(own.length, 2, own.join('\n---\n'));
+      assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT memberId FROM idp_group_members[^]*;\nSELECT 'u' AS part[^]*FROM idp_group_members gm JOIN users u/);
+      assert.match(own[1], /^DELETE FROM idp_group_members [^]*;\nDELETE FROM idp_groups [^]*;\nDELETE FROM memberships [^]*;\nCOMMIT$/);
+    });
+
     it('when a member is removed by value, then on MySQL it takes two round trips, and the directory loses the membership', async () => {
       const connector = await createConnector(server.url);
       const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);

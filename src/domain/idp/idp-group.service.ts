@@ -6,7 +6,7 @@ import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
-import type { IdpChange, IdpChangeListener, IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
+import type { IdpChangeListener, IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
 
 interface GroupRow {
   id: string;
@@ -129,7 +129,17 @@ export class IdpGroupService {
     let displayName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const { current, settingsVersion, types, ahead } = await this.lockedGroup(scope, connectorId, id, ifVersion, named);
+        const ids = [...new Set(named)].slice(0, SQL_CHUNK);
+        const { current, settingsVersion, also } = await this.lockedGroup(
+          scope,
+          connectorId,
+          id,
+          ifVersion,
+          ids.length > 0 ? [memberTypesQuery(ids), this.directory.readAheadMembers(id, ids)] : [],
+        );
+        const types = new MemberTypes();
+        if (ids.length > 0) types.add(ids, also[0] as MemberTypeRow[], connectorId);
+        const ahead = ids.length > 0 ? { members: also[1], named: ids } : undefined;
         const decided = await change(current, () => this.readMembers(manager, [id]).then((members) => members.get(id) ?? []));
         const now = new Date();
         const write = decided.write ?? current;
@@ -179,22 +189,26 @@ export class IdpGroupService {
 
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      const { current: group, settingsVersion } = await this.lockedGroup(scope, connectorId, id, ifVersion);
-      const members = await this.userMemberIds(manager, id);
+      const { current: group, settingsVersion, also } = await this.lockedGroup(scope, connectorId, id, ifVersion, [
+        userMembersQuery(id),
+        this.directory.readAheadGroupMembers(id),
+      ]);
+      const members = (also[0] as Array<{ memberId: string }>).map((row) => row.memberId);
       await scope.defer('DELETE FROM idp_group_members WHERE groupId = ? OR memberId = ?', [id, id]);
       await scope.defer('DELETE FROM idp_groups WHERE id = ?', [id]);
       if (members.length > 0) {
-        await this.directory.follow(ctx, manager, scope, connectorId, { settingsVersion, members: { group: group.displayName, joined: [], left: members } });
+        await this.directory.follow(ctx, manager, scope, connectorId, {
+          settingsVersion,
+          members: { group: group.displayName, joined: [], left: members },
+          ahead: { members: also[1], named: members },
+        });
       }
     });
   }
 
   /** The users (not groups) that are members of the group. */
   private async userMemberIds(manager: EntityManager, groupId: string): Promise<string[]> {
-    const rows: Array<{ memberId: string }> = await manager.query(
-      "SELECT memberId FROM idp_group_members WHERE groupId = ? AND memberType = 'User'",
-      [groupId],
-    );
+    const rows: Array<{ memberId: string }> = await manager.query(...userMembersQuery(groupId));
     return rows.map((row) => row.memberId);
   }
 
@@ -276,34 +290,35 @@ export class IdpGroupService {
 
   /**
    * The group, its row locked, and its connector's settingsVersion read in the same statement (see
-   * IdpUserService.lockedUser); with them, in the same round trip, for the members `named` (as many
-   * as one statement takes): their types, and the directory's read-ahead.
+   * IdpUserService.lockedUser); then the rows of the reads `also`, in the same round trip.
    */
   private async lockedGroup(
     scope: TransactionScope,
     connectorId: string,
     id: string,
-    ifVersion?: number,
-    named: string[] = [],
-  ): Promise<{ current: IdpGroupRecord; settingsVersion: number; types: MemberTypes; ahead?: IdpChange['ahead'] }> {
-    const ids = [...new Set(named)].slice(0, SQL_CHUNK);
-    const [rows, typeRows, aheadRows] = (await scope.queryAll([
+    ifVersion: number | undefined,
+    also: Array<[sql: string, params: unknown[]]> = [],
+  ): Promise<{ current: IdpGroupRecord; settingsVersion: number; also: unknown[][] }> {
+    const [rows, ...alsoRows] = await scope.queryAll([
       [
         `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
          FROM idp_groups r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
         [id, connectorId],
       ],
-      ...(ids.length > 0 ? [memberTypesQuery(ids), this.directory.readAheadMembers(id, ids)] : []),
-    ])) as [Array<GroupRow & { settingsVersion: unknown }>, MemberTypeRow[] | undefined, unknown[] | undefined];
-    if (rows.length === 0) throw groupNotFound(id);
-    const current = readGroup(rows[0]);
+      ...also,
+    ]);
+    const locked = rows as Array<GroupRow & { settingsVersion: unknown }>;
+    if (locked.length === 0) throw groupNotFound(id);
+    const current = readGroup(locked[0]);
     if (ifVersion !== undefined && current.version !== ifVersion) {
       throw new DomainError('PRECONDITION_FAILED', `the group has version ${current.version}, not ${ifVersion}`);
     }
-    const types = new MemberTypes();
-    if (typeRows) types.add(ids, typeRows, connectorId);
-    return { current, settingsVersion: Number(rows[0].settingsVersion), types, ahead: aheadRows && { members: aheadRows, named: ids } };
+    return { current, settingsVersion: Number(locked[0].settingsVersion), also: alsoRows };
   }
+}
+
+function userMembersQuery(groupId: string): [sql: string, params: unknown[]] {
+  return ["SELECT memberId FROM idp_group_members WHERE groupId = ? AND memberType = 'User'", [groupId]];
 }
 
 interface MemberTypeRow {

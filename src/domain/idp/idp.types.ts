@@ -114,7 +114,8 @@ export interface IdpChange {
   regrouped?: { groupNames: string[]; userIds: string[] };
   /**
    * What the listener's read-ahead statement answered, read with the write's lock: readAhead's
-   * rows for the users changed or deleted, or readAheadMembers' for the members `named`.
+   * rows for the users changed or deleted, or readAheadMembers' or readAheadGroupMembers' for the
+   * members `named`.
    */
   ahead?: { users: unknown[] } | { members: unknown[]; named: string[] };
 }
@@ -128,6 +129,8 @@ export interface IdpChangeListener {
   readAhead(idpUserIds: string[]): [sql: string, params: unknown[]];
   /** The same for a member change of an IdP group that names these members. */
   readAheadMembers(idpGroupId: string, memberIds: string[]): [sql: string, params: unknown[]];
+  /** The same for the users that are members of an IdP group, when all of them leave it (the group's delete). */
+  readAheadGroupMembers(idpGroupId: string): [sql: string, params: unknown[]];
   /** Runs inside the write's transaction: a failure here rolls the IdP write back too. */
   follow(ctx: RequestContext, manager: EntityManager, scope: TransactionScope, connectorId: string, change: IdpChange): Promise<void>;
 }

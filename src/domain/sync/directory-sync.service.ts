@@ -234,7 +234,15 @@ export class DirectorySyncService implements IdpChangeListener {
    * members, as one statement; IdpGroupService sends it with the group's lock.
    */
   readAheadMembers(idpGroupId: string, memberIds: string[]): [sql: string, params: unknown[]] {
-    return membersContextQuery(memberIds, '(SELECT displayNameKey FROM idp_groups WHERE id = ?)', idpGroupId);
+    return [membersContextSql('users u', `u.idpUserId IN (${placeholders(memberIds.length)})`, IDP_GROUP_KEY), [...memberIds, idpGroupId]];
+  }
+
+  /** The same for every user member of the IdP group `idpGroupId`, found through its member rows. */
+  readAheadGroupMembers(idpGroupId: string): [sql: string, params: unknown[]] {
+    return [
+      membersContextSql('idp_group_members gm JOIN users u ON u.idpUserId = gm.memberId', "gm.groupId = ? AND gm.memberType = 'User'", IDP_GROUP_KEY),
+      [idpGroupId, idpGroupId],
+    ];
   }
 
   /**
@@ -265,7 +273,8 @@ export class DirectorySyncService implements IdpChangeListener {
       return { userIds, others, groupId };
     }
     for (const [index, batch] of chunks(idpUserIds).entries()) {
-      read(await manager.query(...(index === 0 ? membersContextQuery(batch, '?', caseKey(group)) : membersContextQuery(batch))));
+      const sql = membersContextSql('users u', `u.idpUserId IN (${placeholders(batch.length)})`, index === 0 ? '?' : undefined);
+      read(await manager.query(sql, index === 0 ? [...batch, caseKey(group)] : batch));
     }
     return { userIds, others, groupId };
   }
@@ -785,21 +794,21 @@ interface MembersContextRow {
   held: string | null;
 }
 
+/** The directory group's name key, as an SQL expression of its IdP group's id. */
+const IDP_GROUP_KEY = '(SELECT displayNameKey FROM idp_groups WHERE id = ?)';
+
 /**
- * membersContext's statement for these IdP users and, when `groupKey` is given (an SQL expression
- * of the directory group's name key, with its parameter), the group's id. A user answers one row
- * with no `held` when it has no membership an admin or a copy made, else one row per such
- * membership. A left join walks each user's few memberships by the primary key: an EXISTS cost
- * MariaDB a fifth more (a subquery run per user), and a join with GROUP BY sorted the rows in a
- * temporary table first.
+ * membersContext's statement: the directory users `u` that `from` and `where` pick and, when
+ * `groupKey` is given (an SQL expression of the directory group's name key), the group's id; the
+ * parameters are those of `where`, then that of `groupKey`. A user answers one row with no `held`
+ * when it has no membership an admin or a copy made, else one row per such membership. A left join
+ * walks each user's few memberships by the primary key: an EXISTS cost MariaDB a fifth more (a
+ * subquery run per user), and a join with GROUP BY sorted the rows in a temporary table first.
  */
-function membersContextQuery(idpUserIds: string[], groupKey?: string, groupParam?: string): [sql: string, params: unknown[]] {
-  return [
-    `SELECT 'u' AS part, u.idpUserId, u.id, m.managedBy AS held
-     FROM users u LEFT JOIN memberships m ON m.userId = u.id AND m.managedBy IN ('LOCAL', 'COPIED')
-     WHERE u.idpUserId IN (${placeholders(idpUserIds.length)})${groupKey ? ` UNION ALL SELECT 'g', NULL, id, NULL FROM \`groups\` WHERE nameKey = ${groupKey}` : ''}`,
-    groupKey ? [...idpUserIds, groupParam] : idpUserIds,
-  ];
+function membersContextSql(from: string, where: string, groupKey?: string): string {
+  return `SELECT 'u' AS part, u.idpUserId, u.id, m.managedBy AS held
+     FROM ${from} LEFT JOIN memberships m ON m.userId = u.id AND m.managedBy IN ('LOCAL', 'COPIED')
+     WHERE ${where}${groupKey ? ` UNION ALL SELECT 'g', NULL, id, NULL FROM \`groups\` WHERE nameKey = ${groupKey}` : ''}`;
 }
 
 /** A row of inputsQuery: `part` says what it is, `ref` the IdP user it belongs to. */
