@@ -11,7 +11,7 @@
  * idp-only they run this build with the directory not following SCIM writes: what reconciliation
  * adds, and nothing else.
  *
- * With --rounds N, the targets run N times over, in turn (a, b, a, b, …), each time on a fresh
+ * With --rounds N, the targets run N times over, in turn (a, b, then b, a, …), each time on a fresh
  * server and database, and each phase shows its median round by p50: single runs of the same
  * build differ by a quarter or more here, as group commits batch requests differently.
  */
@@ -71,7 +71,7 @@ function parseCli(argv: string[]): CompareOptions {
     )
     .option('--work-dir <dir>', 'scratch directory for peer copies, databases and server logs', path.join(os.tmpdir(), 'scimdir-bench'))
     .option('--peers-dir <dir>', 'where the peer servers live (read only)', path.resolve(__dirname, '../../../../shared/peers'))
-    .option('--rounds <n>', 'times to run every target, in turn; each phase shows its median round', positiveNumber, 1)
+    .option('--rounds <n>', 'times to run every target, in turn (every other round in reverse order); each phase shows its median round', positiveNumber, 1)
     .option(
       '--baseline <dir>',
       `what the sqlite-baseline and mysql-baseline targets run: a checkout of this project, built, or ${IDP_ONLY} (this build, the directory not following SCIM writes)`,
@@ -237,7 +237,12 @@ async function main(): Promise<void> {
   }
   const rounds: Outcome[][] = options.targets.map(() => []);
   for (let round = 1; round <= options.rounds; round += 1) {
-    for (const [index, name] of options.targets.entries()) {
+    // Every other round in reverse order: a target starts while the database server (or the disk)
+    // may still be busy with what the one before it left, and no target should always follow the
+    // same one, as this project's target follows its baseline.
+    const order = [...options.targets.entries()];
+    if (round % 2 === 0) order.reverse();
+    for (const [index, name] of order) {
       if (options.rounds > 1) console.error(`[compare] round ${round} of ${options.rounds}`);
       rounds[index].push(await benchmark(TARGETS.find((t) => t.name === name) as Target, options, context, cleanups));
     }
