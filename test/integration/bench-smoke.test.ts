@@ -50,7 +50,7 @@ describe('the idp-only baseline of the SCIM benchmark', () => {
   });
   after(() => cleanups.runAll());
 
-  it('when a user is provisioned, then the IdP layer holds it and the directory does not', async () => {
+  it('when a user is provisioned, changed and deleted, then the IdP layer takes each write and the directory holds nothing', async () => {
     const { scimBaseUrl, token } = server.connector;
     const created = await scim(scimBaseUrl, token, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'idp.only@contoso.example' });
     assert.equal(created.status, 201, created.text);
@@ -59,5 +59,11 @@ describe('the idp-only baseline of the SCIM benchmark', () => {
       id: server.connector.id,
     });
     assert.equal(users.totalCount, 0);
+    const patched = await scim(scimBaseUrl, token, 'PATCH', `/Users/${created.json.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: false }],
+    });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal((await scim(scimBaseUrl, token, 'DELETE', `/Users/${created.json.id}`)).status, 204);
   });
 });
