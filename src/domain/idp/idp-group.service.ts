@@ -1,11 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { chunks, forUpdate, insertIgnore, placeholders, readJson, readTime, setChanged, SQL_CHUNK, sqlTime } from '../../db/sql';
+import { chunks, insertIgnore, placeholders, readJson, readTime, setChanged, SQL_CHUNK, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
+import { LockedTable, lockedRow } from './locked';
 import type { IdpChangeListener, IdpGroupRecord, IdpGroupWrite, IdpListQuery, IdpMember, IdpMemberType, IdpPage, MemberChange } from './idp.types';
 
 interface GroupRow {
@@ -60,11 +61,15 @@ export interface GroupChange {
  * only those rows, however large the group.
  */
 export class IdpGroupService {
+  private readonly locked: LockedTable<GroupRow, IdpGroupRecord>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly directory: IdpChangeListener,
-  ) {}
+  ) {
+    this.locked = { table: 'idp_groups', dialect: dataSource.options.type, read: readGroup, notFound: groupNotFound, noun: 'group' };
+  }
 
   async create(ctx: RequestContext, connectorId: string, write: IdpGroupWrite, memberIds: string[]): Promise<IdpGroupRecord> {
     const now = new Date();
@@ -130,8 +135,9 @@ export class IdpGroupService {
     try {
       return await this.transactions.run(async (manager, scope) => {
         const ids = [...new Set(named)].slice(0, SQL_CHUNK);
-        const { current, settingsVersion, also } = await this.lockedGroup(
+        const { current, settingsVersion, also } = await lockedRow(
           scope,
+          this.locked,
           connectorId,
           id,
           ifVersion,
@@ -189,7 +195,7 @@ export class IdpGroupService {
 
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
-      const { current: group, settingsVersion, also } = await this.lockedGroup(scope, connectorId, id, ifVersion, [
+      const { current: group, settingsVersion, also } = await lockedRow(scope, this.locked, connectorId, id, ifVersion, [
         userMembersQuery(id),
         this.directory.readAheadGroupMembers(id),
       ]);
@@ -286,34 +292,6 @@ export class IdpGroupService {
         batch.flatMap((id) => [group.id, id, known.typeOf(id), at]),
       );
     }
-  }
-
-  /**
-   * The group, its row locked, and its connector's settingsVersion read in the same statement (see
-   * IdpUserService.lockedUser); then the rows of the reads `also`, in the same round trip.
-   */
-  private async lockedGroup(
-    scope: TransactionScope,
-    connectorId: string,
-    id: string,
-    ifVersion: number | undefined,
-    also: Array<[sql: string, params: unknown[]]> = [],
-  ): Promise<{ current: IdpGroupRecord; settingsVersion: number; also: unknown[][] }> {
-    const [rows, ...alsoRows] = await scope.queryAll([
-      [
-        `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
-         FROM idp_groups r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
-        [id, connectorId],
-      ],
-      ...also,
-    ]);
-    const locked = rows as Array<GroupRow & { settingsVersion: unknown }>;
-    if (locked.length === 0) throw groupNotFound(id);
-    const current = readGroup(locked[0]);
-    if (ifVersion !== undefined && current.version !== ifVersion) {
-      throw new DomainError('PRECONDITION_FAILED', `the group has version ${current.version}, not ${ifVersion}`);
-    }
-    return { current, settingsVersion: Number(locked[0].settingsVersion), also: alsoRows };
   }
 }
 

@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { caseKey, newOrderedId } from '../../db/columns';
 import { isUniqueViolation } from '../../db/errors';
-import { forUpdate, placeholders, readJson, readTime, setChanged, sqlBool, sqlTime } from '../../db/sql';
+import { placeholders, readJson, readTime, setChanged, sqlBool, sqlTime } from '../../db/sql';
 import type { Transactions, TransactionScope } from '../../db/transactions';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import { listPage } from './idp-list';
+import { LockedTable, lockedRow } from './locked';
 import type { IdpChangeListener, IdpEmail, IdpListQuery, IdpPage, IdpUserRecord, IdpUserWrite } from './idp.types';
 
 interface UserRow {
@@ -57,11 +58,15 @@ const USER_LIST = {
  * with the directory following them (`directory`); a write that fails changes nothing.
  */
 export class IdpUserService {
+  private readonly locked: LockedTable<UserRow, IdpUserRecord>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly directory: IdpChangeListener,
-  ) {}
+  ) {
+    this.locked = { table: 'idp_users', dialect: dataSource.options.type, read: readUser, notFound: userNotFound, noun: 'user' };
+  }
 
   async create(ctx: RequestContext, connectorId: string, write: IdpUserWrite): Promise<IdpUserRecord> {
     const now = new Date();
@@ -121,7 +126,7 @@ export class IdpUserService {
     let userName = '';
     try {
       return await this.transactions.run(async (manager, scope) => {
-        const { current, settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [
+        const { current, settingsVersion, also } = await lockedRow(scope, this.locked, connectorId, id, ifVersion, [
           ['SELECT typeKey, valueKey, `primary` FROM idp_user_emails WHERE userId = ? ORDER BY position', [id]],
           this.directory.readAhead([id]),
         ]);
@@ -163,7 +168,7 @@ export class IdpUserService {
   async remove(ctx: RequestContext, connectorId: string, id: string, ifVersion?: number): Promise<void> {
     await this.transactions.run(async (manager, scope) => {
       // Its groups, to bump by their keys: with a subquery, MariaDB walks (and locks) every group row.
-      const { settingsVersion, also } = await this.lockedUser(scope, connectorId, id, ifVersion, [
+      const { settingsVersion, also } = await lockedRow(scope, this.locked, connectorId, id, ifVersion, [
         ['SELECT groupId FROM idp_group_members WHERE memberId = ?', [id]],
         // Before the row goes: its directory user is found by the link the delete clears.
         this.directory.readAhead([id]),
@@ -183,35 +188,6 @@ export class IdpUserService {
 
   async list(_ctx: RequestContext, connectorId: string, query: IdpListQuery): Promise<IdpPage<IdpUserRecord>> {
     return listPage(this.dataSource.manager, USER_LIST, connectorId, query);
-  }
-
-  /**
-   * The user, its row locked, and its connector's settingsVersion read in the same statement
-   * (the directory follows the write with the settings of that version; a subquery takes no lock),
-   * then the rows of the reads `also`, in the same round trip.
-   */
-  private async lockedUser(
-    scope: TransactionScope,
-    connectorId: string,
-    id: string,
-    ifVersion: number | undefined,
-    also: Array<[sql: string, params: unknown[]]> = [],
-  ): Promise<{ current: IdpUserRecord; settingsVersion: number; also: unknown[][] }> {
-    const [rows, ...alsoRows] = await scope.queryAll([
-      [
-        `SELECT r.*, (SELECT c.settingsVersion FROM connectors c WHERE c.id = r.connectorId) AS settingsVersion
-         FROM idp_users r WHERE r.id = ? AND r.connectorId = ?${forUpdate(this.dataSource.options.type)}`,
-        [id, connectorId],
-      ],
-      ...also,
-    ]);
-    const locked = rows as Array<UserRow & { settingsVersion: unknown }>;
-    if (locked.length === 0) throw userNotFound(id);
-    const current = readUser(locked[0]);
-    if (ifVersion !== undefined && current.version !== ifVersion) {
-      throw new DomainError('PRECONDITION_FAILED', `the user has version ${current.version}, not ${ifVersion}`);
-    }
-    return { current, settingsVersion: Number(locked[0].settingsVersion), also: alsoRows };
   }
 }
 
