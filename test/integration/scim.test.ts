@@ -551,7 +551,7 @@ for (const kind of databaseKinds()) {
       );
       assert.equal(Number(members), 3);
       if (kind !== 'mysql') return;
-      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
+      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
       assert.equal(own.length, 2, own.join('\n---\n'));
       assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId, 'User' AS memberType[^]*;\nSELECT 'u' AS part[^]*FROM users u LEFT JOIN memberships/);
       assert.match(own[1], /^UPDATE idp_groups [^]*;\nINSERT IGNORE INTO idp_group_members [^]*;\nINSERT IGNORE INTO memberships [^]*;\nCOMMIT$/);
@@ -570,7 +570,7 @@ for (const kind of databaseKinds()) {
       const [{ members }] = await server.dataSource.query('SELECT COUNT(*) AS members FROM memberships m JOIN `groups` g ON g.id = m.groupId WHERE g.nameKey = ?', ['gone']);
       assert.equal(Number(members), 0);
       if (kind !== 'mysql') return;
-      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
+      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
       assert.equal(own.length, 2, own.join('\n---\n'));
       assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT memberId FROM idp_group_members[^]*;\nSELECT 'u' AS part[^]*FROM idp_group_members gm JOIN users u/);
       assert.match(own[1], /^DELETE FROM idp_group_members [^]*;\nDELETE FROM idp_groups [^]*;\nDELETE FROM memberships [^]*;\nCOMMIT$/);
@@ -593,7 +593,7 @@ for (const kind of databaseKinds()) {
       );
       assert.deepEqual(members.map((row: { userName: string }) => row.userName), ['leave-b@contoso.example']);
       if (kind !== 'mysql') return;
-      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql) || sql === 'COMMIT');
+      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
       assert.equal(own.length, 2, own.join('\n---\n'));
       assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId[^]*;\nSELECT 'u' AS part[^]*FROM users u LEFT JOIN memberships/);
       assert.match(own[1], /^UPDATE idp_groups [^]*;\nDELETE FROM idp_group_members [^]*;\nDELETE FROM memberships [^]*;\nCOMMIT$/);
