@@ -267,10 +267,12 @@ export class DirectorySyncService implements IdpChangeListener {
         else userIds.set(row.idpUserId!, row.id);
       }
     };
-    const named = ahead && 'members' in ahead ? new Set(ahead.named) : null;
-    if (named && idpUserIds.every((id) => named.has(id))) {
-      read((ahead as { members: unknown[] }).members as MembersContextRow[]);
-      return { userIds, others, groupId };
+    if (ahead && 'members' in ahead) {
+      const named = new Set(ahead.named);
+      if (idpUserIds.every((id) => named.has(id))) {
+        read(ahead.members as MembersContextRow[]);
+        return { userIds, others, groupId };
+      }
     }
     for (const [index, batch] of chunks(idpUserIds).entries()) {
       const sql = membersContextSql('users u', `u.idpUserId IN (${placeholders(batch.length)})`, index === 0 ? '?' : undefined);
