@@ -459,6 +459,20 @@ for (const kind of databaseKinds()) {
     });
     after(() => server.close());
 
+    /** A fresh connector with users of these names and a group holding the first `members` of them. */
+    async function groupOfUsers(displayName: string, names: string[], members: number) {
+      const connector = await createConnector(server.url);
+      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
+      const users: string[] = [];
+      for (const name of names) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
+      const group = await send('POST', '/Groups', { displayName, members: users.slice(0, members).map((value) => ({ value })) });
+      assert.equal(group.status, 201);
+      return { send, users, groupId: group.json.id as string };
+    }
+
+    /** The round trips of a group write: those that name its tables (another transaction's do not). */
+    const groupTrips = (trips: string[]) => trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
+
     it('when members are excluded, then no member row is read; when a member is added, then the cost does not grow with the group', async () => {
       const connector = await createConnector(server.url);
       const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
@@ -532,14 +546,9 @@ for (const kind of databaseKinds()) {
     });
 
     it('when members are added to a group, then on MySQL it takes two round trips: their types and directory users travel with the lock, the memberships with the COMMIT', async () => {
-      const connector = await createConnector(server.url);
-      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
-      const users: string[] = [];
-      for (const name of ['trip-a', 'trip-b', 'trip-c']) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
-      const group = await send('POST', '/Groups', { displayName: 'trips', members: [{ value: users[0] }] });
-      assert.equal(group.status, 201);
+      const { send, users, groupId } = await groupOfUsers('trips', ['trip-a', 'trip-b', 'trip-c'], 1);
       const trips = await log.roundTripsDuring(async () => {
-        const reply = await send('PATCH', `/Groups/${group.json.id}`, {
+        const reply = await send('PATCH', `/Groups/${groupId}`, {
           schemas: [PATCH_OP],
           Operations: [{ op: 'Add', path: 'members', value: [{ value: users[1] }, { value: users[2] }] }],
         });
@@ -551,40 +560,30 @@ for (const kind of databaseKinds()) {
       );
       assert.equal(Number(members), 3);
       if (kind !== 'mysql') return;
-      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
+      const own = groupTrips(trips);
       assert.equal(own.length, 2, own.join('\n---\n'));
       assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId, 'User' AS memberType[^]*;\nSELECT 'u' AS part[^]*FROM users u LEFT JOIN memberships/);
       assert.match(own[1], /^UPDATE idp_groups [^]*;\nINSERT IGNORE INTO idp_group_members [^]*;\nINSERT IGNORE INTO memberships [^]*;\nCOMMIT$/);
     });
 
     it('when a group is deleted, then on MySQL it takes two round trips: its members and their directory users travel with the lock', async () => {
-      const connector = await createConnector(server.url);
-      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
-      const users: string[] = [];
-      for (const name of ['gone-a', 'gone-b']) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
-      const group = await send('POST', '/Groups', { displayName: 'gone', members: users.map((value) => ({ value })) });
-      assert.equal(group.status, 201);
+      const { send, groupId } = await groupOfUsers('gone', ['gone-a', 'gone-b'], 2);
       const trips = await log.roundTripsDuring(async () => {
-        assert.equal((await send('DELETE', `/Groups/${group.json.id}`)).status, 204);
+        assert.equal((await send('DELETE', `/Groups/${groupId}`)).status, 204);
       });
       const [{ members }] = await server.dataSource.query('SELECT COUNT(*) AS members FROM memberships m JOIN `groups` g ON g.id = m.groupId WHERE g.nameKey = ?', ['gone']);
       assert.equal(Number(members), 0);
       if (kind !== 'mysql') return;
-      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
+      const own = groupTrips(trips);
       assert.equal(own.length, 2, own.join('\n---\n'));
       assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT memberId FROM idp_group_members[^]*;\nSELECT 'u' AS part[^]*FROM idp_group_members gm JOIN users u/);
       assert.match(own[1], /^DELETE FROM idp_group_members [^]*;\nDELETE FROM idp_groups [^]*;\nDELETE FROM memberships [^]*;\nCOMMIT$/);
     });
 
     it('when a member is removed by value, then on MySQL it takes two round trips, and the directory loses the membership', async () => {
-      const connector = await createConnector(server.url);
-      const send = (method: string, path: string, body?: unknown) => scim(connector.baseUrl, connector.token, method, path, body);
-      const users: string[] = [];
-      for (const name of ['leave-a', 'leave-b']) users.push((await send('POST', '/Users', entraUser(`${name}@contoso.example`))).json.id);
-      const group = await send('POST', '/Groups', { displayName: 'leavers', members: users.map((value) => ({ value })) });
-      assert.equal(group.status, 201);
+      const { send, users, groupId } = await groupOfUsers('leavers', ['leave-a', 'leave-b'], 2);
       const trips = await log.roundTripsDuring(async () => {
-        const reply = await send('PATCH', `/Groups/${group.json.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: users[0] }] }] });
+        const reply = await send('PATCH', `/Groups/${groupId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: users[0] }] }] });
         assert.equal(reply.status, 204);
       });
       const members = await server.dataSource.query(
@@ -593,7 +592,7 @@ for (const kind of databaseKinds()) {
       );
       assert.deepEqual(members.map((row: { userName: string }) => row.userName), ['leave-b@contoso.example']);
       if (kind !== 'mysql') return;
-      const own = trips.filter((sql) => /\b(idp_groups|idp_group_members|memberships|users)\b/.test(sql));
+      const own = groupTrips(trips);
       assert.equal(own.length, 2, own.join('\n---\n'));
       assert.match(own[0], /^START TRANSACTION;\nSELECT r\.\*[^]*FROM idp_groups r[^]*;\nSELECT id, connectorId[^]*;\nSELECT 'u' AS part[^]*FROM users u LEFT JOIN memberships/);
       assert.match(own[1], /^UPDATE idp_groups [^]*;\nDELETE FROM idp_group_members [^]*;\nDELETE FROM memberships [^]*;\nCOMMIT$/);
