@@ -49,7 +49,7 @@ export interface ServiceSettings extends Pick<Config, 'adminToken' | 'syncLeaseS
 
 export function createServices(dataSource: DataSource, settings: ServiceSettings, log: Logger): Services {
   const transactions = new Transactions(dataSource);
-  const audit = new AuditService();
+  const audit = new AuditService(dataSource);
   const provisioningLog = new ProvisioningLog(dataSource, transactions, log);
   const settingsChanges = new SettingsChanges();
   const connectors = new ConnectorService(dataSource, transactions, audit, settingsChanges);
@@ -57,12 +57,12 @@ export function createServices(dataSource: DataSource, settings: ServiceSettings
   const attributeMappings = new AttributeMappingService(dataSource, transactions, audit, settings.pathReader, settingsChanges);
   const syncCycles = new SyncCycles(dataSource, transactions, log, settings.cycleGapMs);
   const directorySync = new DirectorySyncService(dataSource, transactions, groupPolicies, attributeMappings, settings.pathReader, syncCycles);
-  const syncRuns = new SyncRunService(dataSource, transactions, connectors, directorySync, settingsChanges, log, settings.syncLeaseSeconds * 1000);
+  const syncRuns = new SyncRunService(dataSource, transactions, connectors, directorySync, audit, settingsChanges, log, settings.syncLeaseSeconds * 1000);
   return {
     dataSource,
     transactions,
     audit,
-    adminTokens: new AdminTokenService(dataSource, transactions, settings.adminToken),
+    adminTokens: new AdminTokenService(dataSource, transactions, audit, settings.adminToken),
     connectors,
     idpUsers: new IdpUserService(dataSource, transactions, directorySync),
     idpGroups: new IdpGroupService(dataSource, transactions, directorySync),

@@ -1,5 +1,8 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../domain/context';
+import type { ConnectorTokenEntity } from '../db/entities/connector-token.entity';
+import type { SyncRunEntity } from '../db/entities/sync-run.entity';
+import type { DirectoryStats } from '../domain/directory/directory.types';
 import type { GroupPolicy } from '../domain/policies/group-policy.service';
 import type { MappingDefinition } from '../policy/mapping';
 import type { Services } from '../domain/services';
@@ -10,6 +13,11 @@ export interface Loaders {
   groupPolicy: DataLoader<string, GroupPolicy>;
   attributeMappings: DataLoader<string, MappingDefinition[]>;
   directory: DirectoryLoaders;
+  /** A connector's directory counts, by directory id. */
+  directoryStats: DataLoader<string, DirectoryStats>;
+  /** A connector's newest full sync or incremental cycle, by connector id. */
+  lastSync: DataLoader<string, SyncRunEntity | null>;
+  connectorTokens: DataLoader<string, ConnectorTokenEntity[]>;
 }
 
 export function createLoaders(services: Services, request: RequestContext): Loaders {
@@ -23,5 +31,17 @@ export function createLoaders(services: Services, request: RequestContext): Load
       return connectorIds.map((id) => mappings.get(id)!);
     }),
     directory: createDirectoryLoaders(services, request),
+    directoryStats: new DataLoader(async (directoryIds) => {
+      const stats = await services.users.statsOf(request, directoryIds);
+      return directoryIds.map((id) => stats.get(id)!);
+    }),
+    lastSync: new DataLoader(async (connectorIds) => {
+      const runs = await services.syncRuns.latest(request, connectorIds);
+      return connectorIds.map((id) => runs.get(id) ?? null);
+    }),
+    connectorTokens: new DataLoader(async (connectorIds) => {
+      const tokens = await services.connectors.tokensOf(request, connectorIds);
+      return connectorIds.map((id) => tokens.get(id)!);
+    }),
   };
 }

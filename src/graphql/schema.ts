@@ -1,6 +1,8 @@
 import { GraphQLNamedType, GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth';
+import { AdminResolver } from './admin/admin.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import { ConnectorResolver } from './connectors/connector.resolver';
 import { GroupResolver } from './directory/group.resolver';
 import { MembershipResolver } from './directory/membership.resolver';
@@ -15,7 +17,7 @@ const ROOT_DESCRIPTIONS: Record<string, string> = {
 
 export async function buildAdminSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
-    resolvers: [ConnectorResolver, SyncRunResolver, UserResolver, GroupResolver, MembershipResolver],
+    resolvers: [AdminResolver, AuditResolver, ConnectorResolver, SyncRunResolver, UserResolver, GroupResolver, MembershipResolver],
     authChecker,
     validate: false,
   });

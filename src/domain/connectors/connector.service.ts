@@ -3,7 +3,7 @@ import { newId, NAME_LENGTH } from '../../db/columns';
 import { ConnectorTokenEntity } from '../../db/entities/connector-token.entity';
 import { CleanupAction, ConnectorEntity, CopyBehaviour, DEFAULT_COPY_BEHAVIOUR } from '../../db/entities/connector.entity';
 import { DirectoryEntity } from '../../db/entities/directory.entity';
-import { readTime, sqlTime } from '../../db/sql';
+import { forUpdate, placeholders, readTime, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
@@ -15,6 +15,8 @@ import { hashesEqual, hashToken, issueToken } from '../secrets';
 export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 /** lastUsedAt is a hint for admins; writing it at most this often keeps SCIM requests read-only. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** Rows a connector's delete removes per transaction: a user takes its memberships along. */
+const DELETE_BATCH = 500;
 /** How long a verified SCIM token is trusted without a read: the delay before another node sees a change. */
 export const AUTH_CACHE_MS = 5_000;
 
@@ -145,6 +147,65 @@ export class ConnectorService {
   }
 
   /**
+   * Deletes a connector with its directory (users and their memberships), its IdP layer, tokens,
+   * settings, sync runs and provisioning events. `confirmName` must repeat the connector's name.
+   * The connector is disabled first (its SCIM endpoint answers 403), then its rows go in batches
+   * of one transaction each, so that no transaction holds a large directory's locks for long; a
+   * delete stopped midway leaves a disabled connector that the same call deletes the rest of.
+   * The local groups stay, and so do groups that other directories' users belong to.
+   */
+  async delete(ctx: RequestContext, id: string, confirmName: string): Promise<ConnectorEntity> {
+    const connector = await this.transactions.run(async (manager) => {
+      const [current] = await manager.query(`SELECT id FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [id]);
+      const found = current && (await manager.findOneBy(ConnectorEntity, { id }));
+      if (!found) throw new DomainError('NOT_FOUND', `no connector with id "${id}"`);
+      if (confirmName !== found.name) {
+        throw new DomainError('INVALID_INPUT', 'confirmName must repeat the connector’s name exactly', { field: 'confirmName' });
+      }
+      if (found.syncLeaseOwner && found.syncLeaseUntil && found.syncLeaseUntil > new Date()) {
+        throw new DomainError('CONFLICT', 'a full sync of this connector is running; delete it once the sync has ended');
+      }
+      const copying = (await manager.find(ConnectorEntity, { order: { name: 'ASC' } })).filter((other) =>
+        other.copyBehaviour.sourceDirectoryIds.includes(found.directoryId),
+      );
+      if (copying.length > 0) {
+        throw new DomainError('CONFLICT', `${copying.map((other) => `"${other.name}"`).join(', ')} copy users from this connector’s directory; take it out of their copy behaviour first`);
+      }
+      await manager.update(ConnectorEntity, { id }, { enabled: false, updatedAt: new Date() });
+      await this.audit.record(manager, ctx, { action: 'connector.delete', targetType: 'Connector', targetId: id, before: settingsOf(found) });
+      return found;
+    });
+    this.verified.delete(id);
+    const batches: Array<[table: string, where: string, param: string]> = [
+      ['users', 'directoryId = ?', connector.directoryId],
+      ['idp_users', 'connectorId = ?', id],
+      ['idp_groups', 'connectorId = ?', id],
+      ['provisioning_events', 'connectorId = ?', id],
+      ['sync_runs', 'connectorId = ?', id],
+    ];
+    for (const [table, where, param] of batches) await this.deleteInBatches(table, where, param);
+    // The rest is small, and cascades from these rows: tokens, settings, and whatever SCIM writes
+    // other nodes let in before they saw the connector disabled.
+    await this.transactions.run(async (manager) => {
+      await manager.delete(ConnectorEntity, { id });
+      await manager.delete(DirectoryEntity, { id: connector.directoryId });
+    });
+    return connector;
+  }
+
+  /** Deletes the rows of `table` that `where` picks, DELETE_BATCH a transaction; their cascades go with them. */
+  private async deleteInBatches(table: string, where: string, param: string): Promise<void> {
+    for (;;) {
+      const done = await this.transactions.run(async (manager) => {
+        const rows: Array<{ id: unknown }> = await manager.query(`SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT ?`, [param, DELETE_BATCH]);
+        if (rows.length > 0) await manager.query(`DELETE FROM ${table} WHERE id IN (${placeholders(rows.length)})`, rows.map((row) => row.id));
+        return rows.length < DELETE_BATCH;
+      });
+      if (done) return;
+    }
+  }
+
+  /**
    * Issues a new token. Older tokens keep working for `graceSeconds` (0: they stop at once), so
    * the IdP can be switched over without a failed provisioning cycle; a grace never lengthens an
    * earlier one.
@@ -186,6 +247,42 @@ export class ConnectorService {
     });
     this.verified.delete(connectorId);
     return { token: issued.token };
+  }
+
+  /** Each connector's tokens, newest first, in one statement; hashes stay inside. */
+  async tokensOf(_ctx: RequestContext, connectorIds: readonly string[]): Promise<Map<string, ConnectorTokenEntity[]>> {
+    const tokens = new Map<string, ConnectorTokenEntity[]>(connectorIds.map((id) => [id, []]));
+    if (connectorIds.length === 0) return tokens;
+    const rows = await this.dataSource.getRepository(ConnectorTokenEntity).find({
+      where: { connectorId: In([...connectorIds]) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    for (const row of rows) tokens.get(row.connectorId)!.push(row);
+    return tokens;
+  }
+
+  /**
+   * Ends one of a connector's tokens at once, on this node now and on others within
+   * AUTH_CACHE_MS. Revoking a token that has ended already changes nothing.
+   */
+  async revokeToken(ctx: RequestContext, connectorId: string, tokenId: string): Promise<ConnectorTokenEntity> {
+    const revoked = await this.transactions.run(async (manager) => {
+      const token = await manager.findOneBy(ConnectorTokenEntity, { id: tokenId, connectorId });
+      if (!token) throw new DomainError('NOT_FOUND', `connector "${connectorId}" has no token with id "${tokenId}"`);
+      const now = new Date();
+      if (token.expiresAt && token.expiresAt <= now) return token;
+      await manager.update(ConnectorTokenEntity, { id: tokenId }, { expiresAt: now });
+      await this.audit.record(manager, ctx, {
+        action: 'connector.revokeToken',
+        targetType: 'Connector',
+        targetId: connectorId,
+        before: { tokenPrefix: token.prefix, expiresAt: token.expiresAt?.toISOString() ?? null },
+        after: { tokenPrefix: token.prefix, expiresAt: now.toISOString() },
+      });
+      return { ...token, expiresAt: now };
+    });
+    this.verified.delete(connectorId);
+    return revoked;
   }
 
   /**

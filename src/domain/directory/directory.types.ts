@@ -34,6 +34,15 @@ export interface DirectoryMembership {
   createdAt: Date;
 }
 
+/** How big a directory is. */
+export interface DirectoryStats {
+  users: number;
+  activeUsers: number;
+  /** Groups with at least one of the directory's users as a member. */
+  groups: number;
+  memberships: number;
+}
+
 /** One page of a keyset-paginated list, and the size of the whole list. */
 export interface Page<T> {
   items: T[];

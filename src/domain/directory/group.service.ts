@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { caseKey, NAME_LENGTH, newId } from '../../db/columns';
 import { GroupEntity, GroupOrigin } from '../../db/entities/group.entity';
 import { isUniqueViolation } from '../../db/errors';
-import { placeholders, startsWith } from '../../db/sql';
+import { forUpdate, placeholders, startsWith } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import type { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
@@ -93,5 +93,24 @@ export class GroupService {
       throw error;
     }
     return { id: group.id, name, nameKey: group.nameKey, origin: 'LOCAL', createdAt: now };
+  }
+
+  /**
+   * Deletes a local group with its memberships. Groups that came from an IdP or a policy are
+   * refused (CONFLICT): the next sync would make them again; they go when their source does.
+   */
+  async delete(ctx: RequestContext, id: string): Promise<DirectoryGroup> {
+    return this.transactions.run(async (manager) => {
+      const [row] = await manager.query(`SELECT ${GROUP_COLUMNS} FROM \`groups\` g WHERE g.id = ?${forUpdate(this.dataSource.options.type)}`, [id]);
+      if (!row) throw new DomainError('NOT_FOUND', `no group with id "${id}"`);
+      const group = groupOf(row);
+      if (group.origin !== 'LOCAL') {
+        throw new DomainError('CONFLICT', `group "${group.name}" has origin ${group.origin}: only local groups can be deleted; it goes when its source stops naming it`);
+      }
+      const [{ members }] = await manager.query('SELECT COUNT(*) AS members FROM memberships WHERE groupId = ?', [id]);
+      await manager.query('DELETE FROM `groups` WHERE id = ?', [id]);
+      await this.audit.record(manager, ctx, { action: 'group.delete', targetType: 'Group', targetId: id, before: { name: group.name, origin: group.origin, members: Number(members) } });
+      return group;
+    });
   }
 }

@@ -5,7 +5,7 @@ import type { Transactions } from '../../db/transactions';
 import type { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
-import { DirectoryUser, Page, searchPrefix, USER_COLUMNS, userOf } from './directory.types';
+import { DirectoryStats, DirectoryUser, Page, searchPrefix, USER_COLUMNS, userOf } from './directory.types';
 
 /** Which users to list, and where the page starts. */
 export interface UserQuery {
@@ -133,4 +133,28 @@ export class UserService {
       return after;
     });
   }
+
+  /**
+   * Counts per directory, two statements for any number of directories: users and active users
+   * from the (directoryId, active) index, memberships and the groups they name from each user's
+   * memberships.
+   */
+  async statsOf(_ctx: RequestContext, directoryIds: readonly string[]): Promise<Map<string, DirectoryStats>> {
+    const stats = new Map<string, DirectoryStats>(directoryIds.map((id) => [id, { users: 0, activeUsers: 0, groups: 0, memberships: 0 }]));
+    if (directoryIds.length === 0) return stats;
+    const ids = placeholders(directoryIds.length);
+    const users: Array<{ directoryId: string; users: unknown; activeUsers: unknown }> = await this.dataSource.query(
+      `SELECT directoryId, COUNT(*) AS users, SUM(CASE WHEN active THEN 1 ELSE 0 END) AS activeUsers FROM users WHERE directoryId IN (${ids}) GROUP BY directoryId`,
+      [...directoryIds],
+    );
+    const memberships: Array<{ directoryId: string; memberships: unknown; groupCount: unknown }> = await this.dataSource.query(
+      `SELECT u.directoryId, COUNT(*) AS memberships, COUNT(DISTINCT m.groupId) AS groupCount
+       FROM users u JOIN memberships m ON m.userId = u.id WHERE u.directoryId IN (${ids}) GROUP BY u.directoryId`,
+      [...directoryIds],
+    );
+    for (const row of users) Object.assign(stats.get(row.directoryId)!, { users: Number(row.users), activeUsers: Number(row.activeUsers) });
+    for (const row of memberships) Object.assign(stats.get(row.directoryId)!, { memberships: Number(row.memberships), groups: Number(row.groupCount) });
+    return stats;
+  }
 }
+

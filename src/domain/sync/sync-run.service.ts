@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { newId } from '../../db/columns';
 import { ConnectorEntity } from '../../db/entities/connector.entity';
 import { readTime, sqlTime } from '../../db/sql';
@@ -7,6 +7,7 @@ import { SyncLogEntryEntity } from '../../db/entities/sync-log-entry.entity';
 import type { Transactions } from '../../db/transactions';
 import type { Logger } from '../../logger';
 import { RequestContext, SYSTEM_CONTEXT } from '../context';
+import type { AuditService } from '../audit/audit.service';
 import type { ConnectorService } from '../connectors/connector.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
 import { DomainError } from '../errors';
@@ -33,6 +34,7 @@ export class SyncRunService {
     private readonly transactions: Transactions,
     private readonly connectors: ConnectorService,
     private readonly sync: DirectorySyncService,
+    private readonly audit: AuditService,
     settingsChanges: SettingsChanges,
     private readonly log: Logger,
     /** How long a full sync's lease lasts without renewal (config SYNC_LEASE_SECONDS). */
@@ -67,6 +69,19 @@ export class SyncRunService {
   private startInBackground(ctx: RequestContext, connectorId: string): void {
     if (this.stopping) return;
     this.start(ctx, connectorId, false).catch((error: unknown) => this.log.error({ err: error, connectorId }, 'could not start a full sync'));
+  }
+
+  /**
+   * An admin's request for a full sync (or a preview): starts it as start() does, and records the
+   * request in the audit trail, with the run that answers it (a full sync running already, when
+   * there is one).
+   */
+  async request(ctx: RequestContext, connectorId: string, dryRun: boolean): Promise<{ run: SyncRunEntity; finished: () => Promise<SyncRunEntity> }> {
+    const started = await this.start(ctx, connectorId, dryRun);
+    await this.transactions.run((manager) =>
+      this.audit.record(manager, ctx, { action: 'connector.runSync', targetType: 'Connector', targetId: connectorId, after: { dryRun, syncRunId: started.run.id } }),
+    );
+    return started;
   }
 
   /**
@@ -215,6 +230,21 @@ export class SyncRunService {
     if (page.afterId !== null) query.andWhere('entry.id > :afterId', { afterId: page.afterId });
     const rows = await query.orderBy('entry.id', 'ASC').take(page.first + 1).getMany();
     return { items: rows.slice(0, page.first), total, hasNext: rows.length > page.first };
+  }
+
+  /**
+   * Each connector's newest run that changed or could change its directory (a full sync or an
+   * incremental cycle, not a preview), in one statement: a LIMIT 1 per connector on the
+   * (connectorId, startedAt) index.
+   */
+  async latest(_ctx: RequestContext, connectorIds: readonly string[]): Promise<Map<string, SyncRunEntity>> {
+    if (connectorIds.length === 0) return new Map();
+    const newest = "SELECT * FROM (SELECT id FROM sync_runs WHERE connectorId = ? AND kind <> 'PREVIEW' ORDER BY startedAt DESC, id DESC LIMIT 1) newest";
+    const rows: Array<{ id: string }> = await this.dataSource.query(connectorIds.map(() => newest).join(' UNION ALL '), [...connectorIds]);
+    if (rows.length === 0) return new Map();
+    const runs = await this.dataSource.getRepository(SyncRunEntity).findBy({ id: In(rows.map((row) => row.id)) });
+    const settled = await Promise.all(runs.map((run) => this.settle(run)));
+    return new Map(settled.map((run) => [run.connectorId, run]));
   }
 
   async get(_ctx: RequestContext, id: string): Promise<SyncRunEntity | null> {

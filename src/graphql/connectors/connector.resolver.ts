@@ -5,7 +5,7 @@ import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type
 import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
-import { ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
+import { ConnectorStatsType, ConnectorTokenType, ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
 
 @Resolver(() => ConnectorType)
 export class ConnectorResolver {
@@ -70,6 +70,48 @@ export class ConnectorResolver {
     @Ctx() { request, services }: GraphQLContext,
   ): Promise<RotateConnectorTokenPayload> {
     return services.connectors.rotateToken(request, connectorId, graceSeconds ?? 0);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => ConnectorTokenType, {
+    description: 'Ends one of a connector’s SCIM tokens at once (other nodes stop accepting it within 5 seconds). Revoking an ended token changes nothing.',
+  })
+  async revokeConnectorToken(
+    @Arg('connectorId', () => ID, { description: 'The connector.' }) connectorId: string,
+    @Arg('tokenId', () => ID, { description: 'The token’s id (Connector.tokens).' }) tokenId: string,
+    @Ctx() { request, services }: GraphQLContext,
+  ): Promise<ConnectorTokenType> {
+    return ConnectorTokenType.from(await services.connectors.revokeToken(request, connectorId, tokenId));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => ConnectorType, {
+    description:
+      'Deletes a connector with its whole directory (users and their memberships), what its IdP wrote, its tokens, settings and sync runs; local groups stay. confirmName must repeat the connector’s name. The connector is disabled first and its rows go in batches: a delete cut short leaves a disabled connector, and calling this again finishes it. Refused with CONFLICT while a full sync of it runs or another connector copies from its directory. Answers the connector as it was.',
+  })
+  async deleteConnector(
+    @Arg('id', () => ID, { description: 'The connector.' }) id: string,
+    @Arg('confirmName', { description: 'The connector’s name, exactly: a guard against deleting the wrong one.' }) confirmName: string,
+    @Ctx() { request, services, config }: GraphQLContext,
+  ): Promise<ConnectorType> {
+    return ConnectorType.from(await services.connectors.delete(request, id, confirmName), config.publicUrl);
+  }
+
+  @FieldResolver(() => ConnectorStatsType, { description: 'Counts of the connector’s directory.' })
+  async stats(@Root() connector: ConnectorType, @Ctx() { loaders }: GraphQLContext): Promise<ConnectorStatsType> {
+    return loaders.directoryStats.load(connector.directoryId);
+  }
+
+  @FieldResolver(() => SyncRunType, { nullable: true, description: 'The newest full sync or incremental cycle (previews aside), or null before the first.' })
+  async lastSync(@Root() connector: ConnectorType, @Ctx() { loaders }: GraphQLContext): Promise<SyncRunType | null> {
+    const run = await loaders.lastSync.load(connector.id);
+    return run && SyncRunType.from(run);
+  }
+
+  @FieldResolver(() => [ConnectorTokenType], { description: 'The connector’s SCIM tokens, newest first, ended ones included; never a secret.' })
+  async tokens(@Root() connector: ConnectorType, @Ctx() { loaders }: GraphQLContext): Promise<ConnectorTokenType[]> {
+    const now = new Date();
+    return (await loaders.connectorTokens.load(connector.id)).map((token) => ConnectorTokenType.from(token, now));
   }
 
   @FieldResolver(() => GroupPolicyType, { description: 'The connector’s group patterns.' })

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { ConnectorTokenEntity } from '../../db/entities/connector-token.entity';
 import type { CleanupAction, ConnectorEntity, CopyBehaviour } from '../../db/entities/connector.entity';
 
 export enum CleanupActionEnum {
@@ -106,4 +107,51 @@ export class CreateConnectorPayload {
 export class RotateConnectorTokenPayload {
   @Field({ description: 'The new SCIM bearer token, shown in this answer only.' })
   token: string;
+}
+
+@ObjectType('ConnectorStats', { description: 'How big a connector’s directory is.' })
+export class ConnectorStatsType {
+  @Field(() => Int, { description: 'Users in the directory.' })
+  users: number;
+
+  @Field(() => Int, { description: 'Users in the directory that are active.' })
+  activeUsers: number;
+
+  @Field(() => Int, { description: 'Groups with at least one of the directory’s users as a member.' })
+  groups: number;
+
+  @Field(() => Int, { description: 'Memberships of the directory’s users.' })
+  memberships: number;
+}
+
+@ObjectType('ConnectorToken', { description: 'One of a connector’s SCIM bearer tokens. Only its hash is stored: the token itself was shown once.' })
+export class ConnectorTokenType {
+  @Field(() => ID, { description: 'The token’s id.' })
+  id: string;
+
+  @Field({ description: 'The token’s first characters, to tell tokens apart.' })
+  prefix: string;
+
+  @Field({ description: 'When the token was issued.' })
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the token was last used (to the minute), or null when never.' })
+  lastUsedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the token stops or stopped working; null while it is the current token.' })
+  expiresAt: Date | null;
+
+  @Field({ description: 'Whether the token works now.' })
+  live: boolean;
+
+  static from(entity: ConnectorTokenEntity, now = new Date()): ConnectorTokenType {
+    return Object.assign(new ConnectorTokenType(), {
+      id: entity.id,
+      prefix: entity.prefix,
+      createdAt: entity.createdAt,
+      lastUsedAt: entity.lastUsedAt,
+      expiresAt: entity.expiresAt,
+      live: entity.expiresAt === null || entity.expiresAt > now,
+    });
+  }
 }

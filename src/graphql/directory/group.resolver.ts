@@ -40,6 +40,16 @@ export class GroupResolver {
     return GroupType.from(await services.groups.create(request, name));
   }
 
+  @Authorized('ADMIN')
+  @Mutation(() => GroupType, {
+    description: 'Deletes a local group with its memberships, and answers it as it was. Groups from an IdP or a policy are refused with CONFLICT: they go when their source stops naming them.',
+  })
+  async deleteGroup(@Arg('id', () => ID, { description: 'The group’s id.' }) id: string, @Ctx() { request, services, loaders }: GraphQLContext): Promise<GroupType> {
+    const group = await services.groups.delete(request, id);
+    loaders.directory.groups.clear(id);
+    return GroupType.from(group);
+  }
+
   @FieldResolver(() => UserConnection, {
     description: 'The group’s members, in id order: an index serves every page, however large the group. For members by userName, use users(group: name).',
   })
