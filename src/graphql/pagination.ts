@@ -3,6 +3,8 @@ import { DomainError } from '../domain/errors';
 
 /** The most items one page may hold. */
 export const MAX_PAGE = 200;
+/** The items of a page whose `first` is left out. */
+export const DEFAULT_PAGE = 50;
 
 @ObjectType('PageInfo', { description: 'Where a page stands in its list (Relay).' })
 export class PageInfo {
@@ -38,8 +40,8 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
   return Page;
 }
 
-export function pageSize(first: number | null | undefined, fallback = 50): number {
-  const size = first ?? fallback;
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) {
     throw new DomainError('INVALID_INPUT', `first must be a whole number from 0 to ${MAX_PAGE}`, { field: 'first' });
   }

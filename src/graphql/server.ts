@@ -7,6 +7,7 @@ import { bearerToken } from '../domain/secrets';
 import type { Services } from '../domain/services';
 import type { GraphQLContext } from './context';
 import { clientError, formatError, isInternal } from './errors';
+import { operationLimits } from './limits';
 import { createLoaders } from './loaders';
 import { buildAdminSchema } from './schema';
 
@@ -35,7 +36,7 @@ export async function createGraphQLEndpoint(services: Services, config: Pick<Con
     includeStacktraceInErrorResponses: false,
     // main.ts drains the HTTP server first and then stops Apollo; Apollo's own handler would exit early.
     stopOnTerminationSignals: false,
-    plugins: [logInternalErrors, ApolloServerPluginLandingPageDisabled()],
+    plugins: [logInternalErrors, operationLimits(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   const handler = expressMiddleware(apollo, {
