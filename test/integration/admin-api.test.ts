@@ -93,8 +93,16 @@ for (const kind of databaseKinds()) {
       const connector = await provisioned('stats');
       const before = (await ok('query ($id: ID!) { connector(id: $id) { stats { users activeUsers groups memberships } lastSync { kind status } } }', { id: connector.id })).connector;
       assert.deepEqual(before.stats, { users: 3, activeUsers: 2, groups: 1, memberships: 2 });
-      await ok('mutation ($id: ID!) { runSync(connectorId: $id, wait: true) { status } }', { id: connector.id });
-      await ok('mutation ($id: ID!) { runSync(connectorId: $id, dryRun: true, wait: true) { status } }', { id: connector.id });
+      const full = (await ok('mutation ($id: ID!) { runSync(connectorId: $id, wait: true) { status usersProcessed usersTotal } }', { id: connector.id })).runSync;
+      assert.deepEqual(full, { status: 'SUCCEEDED', usersProcessed: 3, usersTotal: 3 });
+      await scim(connector.baseUrl, connector.token, 'DELETE', `/Users/${(await scim(connector.baseUrl, connector.token, 'GET', '/Users?filter=userName eq "carol@stats.test"')).json.Resources[0].id}`);
+      const preview = (await ok('mutation ($id: ID!) { runSync(connectorId: $id, dryRun: true, wait: true) { status usersProcessed usersTotal } }', { id: connector.id })).runSync;
+      assert.deepEqual(preview, { status: 'SUCCEEDED', usersProcessed: 3, usersTotal: 3 }, 'the IdP holds two, and the directory keeps the deleted user (disabled)');
+      await server.services.syncCycles.flush();
+      const cycle = (await ok('query ($id: ID!) { connector(id: $id) { syncRuns(first: 5) { edges { node { kind usersProcessed usersTotal } } } } }', { id: connector.id })).connector.syncRuns.edges
+        .map((edge: { node: unknown }) => edge.node)
+        .find((run: { kind: string }) => run.kind === 'INCREMENTAL');
+      assert.deepEqual(cycle, { kind: 'INCREMENTAL', usersProcessed: 0, usersTotal: null });
       const { connectors } = await ok('{ connectors { id stats { users } lastSync { kind status finishedAt } } }');
       const listed = connectors.find((candidate: { id: string }) => candidate.id === connector.id);
       assert.equal(listed.stats.users, 3);

@@ -71,6 +71,14 @@ export class SyncRunEntity {
   @Column({ type: 'int', default: 0 })
   errors: number;
 
+  /** A full sync's or a preview's users reconciled so far; 0 for an incremental cycle. */
+  @Column({ type: 'int', default: 0 })
+  usersProcessed: number;
+
+  /** The users a full sync or a preview set out to reconcile, counted as it started; null for an incremental cycle. */
+  @Column({ type: 'int', nullable: true })
+  usersTotal: number | null;
+
   /** Heap, RSS and free memory at start, end and peak, when the connector logs free memory. */
   @JsonColumn({ nullable: true })
   memory: SyncRunMemory | null;

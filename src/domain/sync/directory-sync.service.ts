@@ -337,13 +337,21 @@ export class DirectorySyncService implements IdpChangeListener {
     return plan;
   }
 
+  /** How many users syncAll would reconcile now: the IdP's users, and the directory's users whose IdP user is gone. */
+  async usersToSync(plan: ConnectorPlan): Promise<number> {
+    const [{ n: held }] = await this.dataSource.query('SELECT COUNT(*) AS n FROM idp_users WHERE connectorId = ?', [plan.connectorId]);
+    const [{ n: orphans }] = await this.dataSource.query('SELECT COUNT(*) AS n FROM users WHERE directoryId = ? AND idpUserId IS NULL', [plan.directoryId]);
+    return Number(held) + Number(orphans);
+  }
+
   /**
    * Every user of the connector, in batches: first those the IdP holds, then directory users whose
-   * IdP user is gone (deleted in the IdP). `onBatch` sees the counts as they grow.
+   * IdP user is gone (deleted in the IdP). `onBatch` sees the counts as they grow, and how many
+   * users are done.
    */
   async syncAll(
     plan: ConnectorPlan,
-    options: { dryRun: boolean; onBatch?: (counts: SyncCounts) => Promise<void> | void },
+    options: { dryRun: boolean; onBatch?: (counts: SyncCounts, processed: number) => Promise<void> | void },
   ): Promise<{ counts: SyncCounts; samples: SyncSamples }> {
     const counts = zeroCounts();
     const samples = emptySamples();
@@ -352,9 +360,11 @@ export class DirectorySyncService implements IdpChangeListener {
     // memberships touch a page of the groupId index for nearly every group. Only one batch's
     // data is in memory at a time all the same.
     const together = !options.dryRun && this.dataSource.options.type === 'better-sqlite3' ? SQLITE_BATCHES_PER_COMMIT : 1;
+    let processed = 0;
     const syncPages = async (ids: string[], orphans: boolean) => {
       await Promise.all(chunks(ids, SYNC_BATCH).map((batch) => this.syncBatch(plan, orphans ? [] : batch, orphans ? batch : [], options.dryRun, counts, samples)));
-      await options.onBatch?.(counts);
+      processed += ids.length;
+      await options.onBatch?.(counts, processed);
     };
     // In id order, so that a batch's rows are neighbours in the indexes keyed by the IdP user id.
     let after = '';

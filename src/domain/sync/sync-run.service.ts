@@ -105,6 +105,8 @@ export class SyncRunService {
       finishedAt: null,
       lastActivityAt: now,
       ...zeroCounts(),
+      usersProcessed: 0,
+      usersTotal: null,
       memory: connector.logFreeMemory ? { start: memoryNow() } : null,
       diff: null,
     };
@@ -264,17 +266,21 @@ export class SyncRunService {
     const messages: Array<{ level: 'INFO' | 'WARN' | 'ERROR'; message: string }> = [];
     try {
       const plan = await this.sync.plan(ctx, run.connectorId);
+      run.usersTotal = await this.sync.usersToSync(plan);
+      const total = run.usersTotal;
+      await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { usersTotal: total }));
       const outcome = await this.sync.syncAll(plan, {
         dryRun,
         // One commit a batch for the lease and the progress together: each commit is a disk sync on MySQL.
-        onBatch: async (progress) => {
+        onBatch: async (progress, processed) => {
           trackMemory();
           // The batch is written: a run that stops after it still reports it.
           counts = { ...progress };
+          run.usersProcessed = processed;
           if (this.stopping) throw new Error('the server is stopping; the next full sync finishes the work');
           await this.transactions.run(async (manager) => {
             if (!dryRun && !(await this.renewLease(manager, run.connectorId, run.id))) throw new Error('the sync lease was lost: it ran out, or another node took it');
-            await manager.update(SyncRunEntity, { id: run.id }, { ...progress, lastActivityAt: new Date() });
+            await manager.update(SyncRunEntity, { id: run.id }, { ...progress, usersProcessed: processed, lastActivityAt: new Date() });
           });
         },
       });

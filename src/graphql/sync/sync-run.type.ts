@@ -65,6 +65,15 @@ export class SyncRunType {
   @Field(() => Int, { description: 'Users the run could not write (each in the run’s log).' })
   errors: number;
 
+  @Field(() => Int, { description: 'Users reconciled so far, for a full sync or a preview (0 for an incremental cycle): with usersTotal, the run’s progress.' })
+  usersProcessed: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The users a full sync or a preview set out to reconcile, counted when it started (SCIM writes meanwhile may add some); null for an incremental cycle.',
+  })
+  usersTotal: number | null;
+
   @Field(() => GraphQLJSONObject, {
     nullable: true,
     description: 'For a preview: up to 10 samples of each kind of change (created, updated, disabled, enabled, deleted, membershipsAdded, membershipsRemoved, errors).',
@@ -93,6 +102,8 @@ export class SyncRunType {
       membershipsAdded: run.membershipsAdded,
       membershipsRemoved: run.membershipsRemoved,
       errors: run.errors,
+      usersProcessed: run.usersProcessed,
+      usersTotal: run.usersTotal,
       diff: run.diff,
       memory: run.memory as Record<string, unknown> | null,
     });

@@ -7,6 +7,7 @@ import { DirectoryReads1795457538530 } from './1795457538530-DirectoryReads';
 import { SettingsVersion1795457754128 } from './1795457754128-SettingsVersion';
 import { FullSyncIndexes1795459088305 } from './1795459088305-FullSyncIndexes';
 import { DropUserEmailIndex1795460324722 } from './1795460324722-DropUserEmailIndex';
+import { SyncRunProgress1796429710654 } from './1796429710654-SyncRunProgress';
 
 /** Every MySQL/MariaDB migration, oldest first. */
-export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345, DirectoryReads1795457538530, SettingsVersion1795457754128, FullSyncIndexes1795459088305, DropUserEmailIndex1795460324722];
+export const MYSQL_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345, DirectoryReads1795457538530, SettingsVersion1795457754128, FullSyncIndexes1795459088305, DropUserEmailIndex1795460324722, SyncRunProgress1796429710654];

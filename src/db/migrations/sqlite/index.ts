@@ -9,6 +9,7 @@ import { MembershipsWithoutRowid1795459000000 } from './1795459000000-Membership
 import { FullSyncIndexes1795459088305 } from './1795459088305-FullSyncIndexes';
 import { DropUserEmailIndex1795460324722 } from './1795460324722-DropUserEmailIndex';
 import { IdpRowsWithoutRowid1795461000000 } from './1795461000000-IdpRowsWithoutRowid';
+import { SyncRunProgress1796429710654 } from './1796429710654-SyncRunProgress';
 
 /** Every SQLite migration, oldest first. */
-export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345, DirectoryReads1795457538530, SettingsVersion1795457754128, MembershipsWithoutRowid1795459000000, FullSyncIndexes1795459088305, DropUserEmailIndex1795460324722, IdpRowsWithoutRowid1795461000000];
+export const SQLITE_MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795446614429, LocalDirectory1795446614430, ScimIndexes1795450530533, SyncLease1795452627345, DirectoryReads1795457538530, SettingsVersion1795457754128, MembershipsWithoutRowid1795459000000, FullSyncIndexes1795459088305, DropUserEmailIndex1795460324722, IdpRowsWithoutRowid1795461000000, SyncRunProgress1796429710654];
