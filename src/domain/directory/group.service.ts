@@ -62,6 +62,18 @@ export class GroupService {
     return new Map(rows.map((row: Record<string, unknown>) => [String(row.id), groupOf(row)]));
   }
 
+  /** How many members each group has, in one statement on the (groupId, userId) index. */
+  async memberCounts(_ctx: RequestContext, ids: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>(ids.map((id) => [id, 0]));
+    if (ids.length === 0) return counts;
+    const rows: Array<{ groupId: string; n: unknown }> = await this.dataSource.query(
+      `SELECT groupId, COUNT(*) AS n FROM memberships WHERE groupId IN (${placeholders(ids.length)}) GROUP BY groupId`,
+      [...ids],
+    );
+    for (const row of rows) counts.set(row.groupId, Number(row.n));
+    return counts;
+  }
+
   /**
    * A group's members in userId order: the (groupId, userId) index serves each page, however
    * large the group. `after` is the last userId of the previous page.

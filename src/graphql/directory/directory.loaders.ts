@@ -10,6 +10,8 @@ export interface DirectoryLoaders {
   /** A user's memberships, by user id. */
   memberships: DataLoader<string, DirectoryMembership[]>;
   groups: DataLoader<string, DirectoryGroup | null>;
+  /** How many members a group has, by group id. */
+  memberCounts: DataLoader<string, number>;
   users: DataLoader<string, DirectoryUser | null>;
   /** The SCIM resource an IdP user holds, by IdP user id. */
   idpResources: DataLoader<string, JsonObject | null>;
@@ -27,6 +29,7 @@ export function createDirectoryLoaders(services: Services, request: RequestConte
   return {
     memberships: batched((ids) => services.memberships.ofUsers(request, ids), []),
     groups: batched<DirectoryGroup | null>((ids) => services.groups.byIds(request, ids), null),
+    memberCounts: batched((ids) => services.groups.memberCounts(request, ids), 0),
     users: batched<DirectoryUser | null>((ids) => services.users.byIds(request, ids), null),
     idpResources: batched<JsonObject | null>((ids) => services.users.idpResources(request, ids), null),
   };

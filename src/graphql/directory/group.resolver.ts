@@ -50,6 +50,11 @@ export class GroupResolver {
     return GroupType.from(group);
   }
 
+  @FieldResolver(() => Int, { description: 'How many members the group has (its members’ totalCount, counted for a whole page of groups at once).' })
+  async memberCount(@Root() group: GroupType, @Ctx() { loaders }: GraphQLContext): Promise<number> {
+    return loaders.directory.memberCounts.load(group.id);
+  }
+
   @FieldResolver(() => UserConnection, {
     description: 'The group’s members, in id order: an index serves every page, however large the group. For members by userName, use users(group: name).',
   })
