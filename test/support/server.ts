@@ -53,11 +53,13 @@ export interface TestServerOptions {
   logger?: Logger;
   /** How long SCIM traffic may pause before its incremental cycle ends. */
   cycleGapMs?: number;
+  /** Where the app logs; silent when left out. */
+  log?: pino.Logger;
 }
 
 export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase(kind, options.logger);
-  const log = pino({ level: 'silent' });
+  const log = options.log ?? pino({ level: 'silent' });
   const services = createServices(
     database.dataSource,
     { adminToken: TEST_ADMIN_TOKEN, syncLeaseSeconds: DEFAULT_SYNC_LEASE_SECONDS, pathReader: scimPathReader, cycleGapMs: options.cycleGapMs },
