@@ -211,6 +211,38 @@ for (const kind of databaseKinds()) {
       assert.equal((await ok('query ($id: ID!) { group(id: $id) { members { totalCount } } }', { id: idpGroup.id })).group.members.totalCount, 2);
     });
 
+    it('when memberships are read, then they page by group and user, and each filter narrows them', async () => {
+      const connector = await provisioned('members');
+      const local = (await ok('mutation { createGroup(name: "members-local") { id } }')).createGroup;
+      const { users } = await ok('query ($id: ID!) { users(connectorId: $id) { edges { node { id userName } } } }', { id: connector.id });
+      const carol = users.edges.find((edge: { node: { userName: string } }) => edge.node.userName.startsWith('carol')).node;
+      await ok('mutation ($g: ID!, $u: ID!) { addGroupMember(groupId: $g, userId: $u) { warning } }', { g: local.id, u: carol.id });
+      const PAGE = `query ($id: ID, $group: ID, $user: ID, $by: MembershipSource, $first: Int, $after: String) {
+        memberships(connectorId: $id, groupId: $group, userId: $user, managedBy: $by, first: $first, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } edges { node { managedBy user { userName } group { id name } } }
+        }
+      }`;
+      const all: Array<{ managedBy: string; user: { userName: string }; group: { id: string; name: string } }> = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page += 1) {
+        const { memberships }: { memberships: any } = await ok(PAGE, { id: connector.id, first: 1, after });
+        assert.equal(memberships.totalCount, 3);
+        all.push(...memberships.edges.map((edge: { node: (typeof all)[number] }) => edge.node));
+        if (!memberships.pageInfo.hasNextPage) break;
+        after = memberships.pageInfo.endCursor;
+      }
+      assert.deepEqual(
+        all.map((membership) => `${membership.user.userName} ${membership.group.name} ${membership.managedBy}`).sort(),
+        ['alice@members.test members-staff IDP', 'bob@members.test members-staff IDP', 'carol@members.test members-local LOCAL'],
+      );
+      assert.deepEqual(all.map((membership) => membership.group.id), [...all.map((membership) => membership.group.id)].sort(), 'by group');
+      const count = async (variables: Record<string, unknown>) => (await ok(PAGE, variables)).memberships.totalCount;
+      assert.equal(await count({ id: connector.id, by: 'LOCAL' }), 1);
+      assert.equal(await count({ group: local.id }), 1);
+      assert.equal(await count({ user: carol.id }), 1);
+      assert.equal(await count({ id: connector.id, group: all.find((membership) => membership.managedBy === 'IDP')!.group.id }), 2);
+    });
+
     it('when the audit trail is paged, then events come newest first, each once, and a filter narrows them to one target', async () => {
       const names = ['audit-a', 'audit-b', 'audit-c'];
       const ids: string[] = [];

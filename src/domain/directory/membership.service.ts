@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { MembershipEntity } from '../../db/entities/membership.entity';
+import { MembershipEntity, MembershipSource } from '../../db/entities/membership.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { placeholders } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -7,8 +7,17 @@ import type { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
 import type { ConnectorPlan, DirectorySyncService } from '../sync/directory-sync.service';
-import { DirectoryGroup, DirectoryMembership, DirectoryUser, GROUP_COLUMNS, groupOf, membershipOf, USER_COLUMNS, userOf } from './directory.types';
+import { DirectoryGroup, DirectoryMembership, DirectoryUser, GROUP_COLUMNS, groupOf, membershipOf, Page, USER_COLUMNS, userOf } from './directory.types';
 import { warningAfterAdd, warningAfterRemove } from './sync-warnings';
+
+export interface MembershipQuery {
+  connectorId: string | null;
+  groupId: string | null;
+  userId: string | null;
+  managedBy: MembershipSource | null;
+  first: number;
+  after: { groupId: string; userId: string } | null;
+}
 
 /** A membership an admin changed, and what the next sync will do about it (null: nothing). */
 export interface MembershipChange {
@@ -41,6 +50,34 @@ export class MembershipService {
     );
     for (const row of rows) memberships.get(row.userId)?.push(membershipOf(row));
     return memberships;
+  }
+
+  /**
+   * Memberships in (groupId, userId) order, which the (groupId, userId) index serves; `after` is
+   * the (groupId, userId) of the last membership of the previous page. A connector narrows them
+   * to its directory's users.
+   */
+  async list(_ctx: RequestContext, query: MembershipQuery): Promise<Page<DirectoryMembership>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const narrow = (condition: string, value: unknown) => {
+      where.push(condition);
+      params.push(value);
+    };
+    if (query.groupId !== null) narrow('m.groupId = ?', query.groupId);
+    if (query.userId !== null) narrow('m.userId = ?', query.userId);
+    if (query.managedBy !== null) narrow('m.managedBy = ?', query.managedBy);
+    if (query.connectorId !== null) narrow('u.directoryId = (SELECT directoryId FROM connectors WHERE id = ?)', query.connectorId);
+    const from = (conditions: string[]) =>
+      `FROM memberships m${query.connectorId !== null ? ' JOIN users u ON u.id = m.userId' : ''}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    const [{ total }] = await this.dataSource.query(`SELECT COUNT(*) AS total ${from(where)}`, params);
+    const keyset = query.after === null ? [] : ['(m.groupId > ? OR (m.groupId = ? AND m.userId > ?))'];
+    const rows = await this.dataSource.query(`SELECT m.userId, m.groupId, m.managedBy, m.createdAt ${from([...where, ...keyset])} ORDER BY m.groupId, m.userId LIMIT ?`, [
+      ...params,
+      ...(query.after === null ? [] : [query.after.groupId, query.after.groupId, query.after.userId]),
+      query.first + 1,
+    ]);
+    return { items: rows.slice(0, query.first).map(membershipOf), total: Number(total), hasNext: rows.length > query.first };
   }
 
   /**

@@ -1,9 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MembershipChange } from '../../domain/directory/membership.service';
 import { DomainError } from '../../domain/errors';
 import type { GraphQLContext } from '../context';
 import { GroupType } from './group.type';
-import { MembershipChangePayload, MembershipType } from './membership.type';
+import { MembershipChangePayload, MembershipConnection, MembershipSourceEnum, MembershipType } from './membership.type';
+import { decodeCursor, pageSize, toConnection } from '../pagination';
 import { UserType } from './user.type';
 
 @Resolver(() => MembershipType)
@@ -32,6 +33,28 @@ export class MembershipResolver {
     @Ctx() { request, services, loaders }: GraphQLContext,
   ): Promise<MembershipChangePayload> {
     return payload(await services.memberships.remove(request, groupId, userId), loaders);
+  }
+
+  @Query(() => MembershipConnection, { description: 'Memberships of the application directory, by group and then user; each filter narrows them.' })
+  async memberships(
+    @Arg('connectorId', () => ID, { nullable: true, description: 'Only memberships of this connector’s users.' }) connectorId: string | null,
+    @Arg('groupId', () => ID, { nullable: true, description: 'Only memberships of this group.' }) groupId: string | null,
+    @Arg('userId', () => ID, { nullable: true, description: 'Only memberships of this user.' }) userId: string | null,
+    @Arg('managedBy', () => MembershipSourceEnum, { nullable: true, description: 'Only memberships kept by this.' }) managedBy: MembershipSourceEnum | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Memberships in the page (at most 200; default 50).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() { request, services }: GraphQLContext,
+  ): Promise<MembershipConnection> {
+    const cursor = decodeCursor(after, 2);
+    const page = await services.memberships.list(request, {
+      connectorId: connectorId ?? null,
+      groupId: groupId ?? null,
+      userId: userId ?? null,
+      managedBy: managedBy ?? null,
+      first: pageSize(first),
+      after: cursor && { groupId: cursor[0], userId: cursor[1] },
+    });
+    return toConnection(page, MembershipType.from, (membership) => [membership.groupId, membership.userId]);
   }
 
   @FieldResolver(() => GroupType, { description: 'The group.' })

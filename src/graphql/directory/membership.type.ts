@@ -1,4 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Connection } from '../pagination';
 import type { MembershipSource } from '../../db/entities/membership.entity';
 import type { DirectoryMembership } from '../../domain/directory/directory.types';
 
@@ -48,3 +49,6 @@ export class MembershipChangePayload {
   })
   warning: string | null;
 }
+
+export const MembershipConnection = Connection(MembershipType, 'Membership');
+export type MembershipConnection = InstanceType<typeof MembershipConnection>;
