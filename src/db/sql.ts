@@ -54,6 +54,25 @@ export function insertIgnore(type: string): string {
   return type === 'better-sqlite3' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
 }
 
+/**
+ * One statement for several bounded reads, such as a page of members for each group of a page of
+ * groups: each part keeps its own ORDER BY and LIMIT (and with them its index range), and its rows
+ * carry the part's position as `part`. The parts' rows come in no particular order.
+ */
+export function unionOfParts(parts: Array<[sql: string, params: unknown[]]>): [sql: string, params: unknown[]] {
+  return [
+    parts.map(([sql], index) => `SELECT * FROM (SELECT ${index} AS part, ${sql.replace(/^\s*SELECT\s+/i, '')}) p${index}`).join(' UNION ALL '),
+    parts.flatMap(([, params]) => params),
+  ];
+}
+
+/** unionOfParts' rows, by part. */
+export function rowsByPart<T extends { part: unknown }>(rows: T[], parts: number): T[][] {
+  const byPart: T[][] = Array.from({ length: parts }, () => []);
+  for (const row of rows) byPart[Number(row.part)].push(row);
+  return byPart;
+}
+
 /** Statements take at most this many rows or list items, well inside both dialects' parameter limits. */
 export const SQL_CHUNK = 500;
 

@@ -111,7 +111,10 @@ for (const kind of databaseKinds()) {
     });
 
     it('when connectors are listed with their stats, last sync, tokens and settings, then two take as many statements as six', async () => {
-      const LIST = '{ connectors { id stats { users groups } lastSync { status } tokens { prefix } groupPolicy { onlyAssign } attributeMappings { target } } }';
+      const LIST = `{ connectors {
+        id stats { users groups } lastSync { status } tokens { prefix } groupPolicy { onlyAssign } attributeMappings { target }
+        syncRuns(first: 3) { totalCount edges { node { id log(first: 2) { totalCount edges { node { message } } } } } }
+      } }`;
       const reads = async () => {
         let answer: GraphQLAnswer | undefined;
         const statements = await log.during(async () => {
@@ -128,6 +131,29 @@ for (const kind of databaseKinds()) {
       const second = await reads();
       assert.ok(second.count >= first.count + 4);
       assert.equal(second.reads.length, first.reads.length, second.reads.join('\n'));
+    });
+
+    it('when groups are listed with a page of members each, then one group takes as many statements as six', async () => {
+      const LIST = `query ($search: String) { groups(search: $search, first: 50) { edges { node { name memberCount members(first: 2) { totalCount edges { node { userName } } } } } } }`;
+      const reads = async (search: string) => {
+        let answer: GraphQLAnswer | undefined;
+        const statements = await log.during(async () => {
+          answer = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { search });
+        });
+        assert.equal(answer?.errors, undefined, JSON.stringify(answer?.errors));
+        return { groups: answer!.data.groups.edges.map((edge: { node: unknown }) => edge.node), reads: statements.filter((sql) => /^\s*SELECT/i.test(sql) && !/provisioning_events|sync_runs WHERE kind = 'INCREMENTAL'/.test(sql)) };
+      };
+      for (let i = 0; i < 6; i += 1) await provisioned(`paged-${i}`);
+      const two = await reads('paged-');
+      assert.equal(two.groups.length, 6);
+      for (const group of two.groups) {
+        assert.equal(group.memberCount, 2);
+        assert.equal(group.members.totalCount, 2);
+        assert.equal(group.members.edges.length, 2);
+      }
+      const one = await reads('paged-1');
+      assert.equal(one.groups.length, 1);
+      assert.equal(one.reads.length, two.reads.length, two.reads.join('\n'));
     });
 
     it('when a connector token is revoked, then the SCIM endpoint refuses it at once and the connector lists it as ended', async () => {

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { caseKey, NAME_LENGTH, newId } from '../../db/columns';
 import { GroupEntity, GroupOrigin } from '../../db/entities/group.entity';
 import { isUniqueViolation } from '../../db/errors';
-import { forUpdate, placeholders, startsWith } from '../../db/sql';
+import { forUpdate, placeholders, rowsByPart, startsWith, unionOfParts } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import type { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
@@ -15,6 +15,13 @@ export interface GroupQuery {
   origin: GroupOrigin | null;
   first: number;
   /** The nameKey of the last group of the previous page. */
+  after: string | null;
+}
+
+export interface MemberPageRequest {
+  groupId: string;
+  first: number;
+  /** The last userId of the previous page. */
   after: string | null;
 }
 
@@ -75,17 +82,25 @@ export class GroupService {
   }
 
   /**
-   * A group's members in userId order: the (groupId, userId) index serves each page, however
-   * large the group. `after` is the last userId of the previous page.
+   * Pages of several groups' members in userId order, in two statements however many groups: the
+   * (groupId, userId) index serves each page, however large its group. A request's `after` is the
+   * last userId of its previous page. The pages answer in the order of the requests.
    */
-  async members(_ctx: RequestContext, groupId: string, page: { first: number; after: string | null }): Promise<Page<DirectoryUser>> {
-    const [{ total }] = await this.dataSource.query('SELECT COUNT(*) AS total FROM memberships WHERE groupId = ?', [groupId]);
-    const rows = await this.dataSource.query(
-      `SELECT ${USER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.userId
-       WHERE m.groupId = ?${page.after === null ? '' : ' AND m.userId > ?'} ORDER BY m.userId LIMIT ?`,
-      [groupId, ...(page.after === null ? [] : [page.after]), page.first + 1],
+  async memberPages(ctx: RequestContext, requests: readonly MemberPageRequest[]): Promise<Array<Page<DirectoryUser>>> {
+    if (requests.length === 0) return [];
+    const totals = await this.memberCounts(ctx, [...new Set(requests.map((request) => request.groupId))]);
+    const [sql, params] = unionOfParts(
+      requests.map((request) => [
+        `SELECT ${USER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.userId
+         WHERE m.groupId = ?${request.after === null ? '' : ' AND m.userId > ?'} ORDER BY m.userId LIMIT ?`,
+        [request.groupId, ...(request.after === null ? [] : [request.after]), request.first + 1],
+      ]),
     );
-    return { items: rows.slice(0, page.first).map(userOf), total: Number(total), hasNext: rows.length > page.first };
+    const parts = rowsByPart(await this.dataSource.query(sql, params), requests.length);
+    return requests.map((request, index) => {
+      const own = parts[index].map(userOf).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { items: own.slice(0, request.first), total: totals.get(request.groupId)!, hasNext: own.length > request.first };
+    });
   }
 
   /** A local group. Names are unique regardless of case: a taken name is a CONFLICT. */

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, In } from 'typeorm';
 import { newId } from '../../db/columns';
 import { ConnectorEntity } from '../../db/entities/connector.entity';
-import { readTime, sqlTime } from '../../db/sql';
+import { placeholders, readTime, rowsByPart, sqlTime, unionOfParts } from '../../db/sql';
 import { SyncRunEntity, SyncRunKind, SyncRunStatus } from '../../db/entities/sync-run.entity';
 import { SyncLogEntryEntity } from '../../db/entities/sync-log-entry.entity';
 import type { Transactions } from '../../db/transactions';
@@ -10,6 +10,7 @@ import { RequestContext, SYSTEM_CONTEXT } from '../context';
 import type { AuditService } from '../audit/audit.service';
 import type { ConnectorService } from '../connectors/connector.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
+import type { Page } from '../directory/directory.types';
 import { DomainError } from '../errors';
 import { DirectorySyncService, summary, SyncCounts, zeroCounts } from './directory-sync.service';
 import { memoryNow, withMemoryNow } from './memory';
@@ -203,35 +204,65 @@ export class SyncRunService {
     return lease?.syncLeaseOwner !== run.id || readTime(lease.syncLeaseUntil).getTime() < now;
   }
 
-  /** A connector's runs, newest first; `after` is the (startedAt, id) of the last run of the previous page. */
-  async list(
-    _ctx: RequestContext,
-    connectorId: string,
-    page: { first: number; after: { startedAt: Date; id: string } | null },
-  ): Promise<{ items: SyncRunEntity[]; total: number; hasNext: boolean }> {
-    const repository = this.dataSource.getRepository(SyncRunEntity);
-    const query = repository.createQueryBuilder('run').where('run.connectorId = :connectorId', { connectorId });
-    const total = await query.clone().getCount();
-    if (page.after) {
-      query.andWhere('(run.startedAt < :at OR (run.startedAt = :at AND run.id < :id))', { at: page.after.startedAt, id: page.after.id });
-    }
-    const rows = await query.orderBy('run.startedAt', 'DESC').addOrderBy('run.id', 'DESC').take(page.first + 1).getMany();
-    const items = await Promise.all(rows.slice(0, page.first).map((run) => this.settle(run)));
-    return { items, total, hasNext: rows.length > page.first };
+  /**
+   * Pages of several connectors' runs, newest first, in three statements however many connectors:
+   * each page's ids on the (connectorId, startedAt) index, the runs, the totals. A request's
+   * `after` is the (startedAt, id) of the last run of its previous page.
+   */
+  async pages(_ctx: RequestContext, requests: readonly RunPageRequest[]): Promise<Array<Page<SyncRunEntity>>> {
+    if (requests.length === 0) return [];
+    const [sql, params] = unionOfParts(
+      requests.map((request) => [
+        `SELECT id FROM sync_runs WHERE connectorId = ?${request.after ? ' AND (startedAt < ? OR (startedAt = ? AND id < ?))' : ''} ORDER BY startedAt DESC, id DESC LIMIT ?`,
+        [
+          request.connectorId,
+          ...(request.after ? [sqlTime(request.after.startedAt), sqlTime(request.after.startedAt), request.after.id] : []),
+          request.first + 1,
+        ],
+      ]),
+    );
+    const parts = rowsByPart<{ part: unknown; id: string }>(await this.dataSource.query(sql, params), requests.length);
+    const ids = [...new Set(parts.flat().map((row) => row.id))];
+    const found = ids.length === 0 ? [] : await this.dataSource.getRepository(SyncRunEntity).findBy({ id: In(ids) });
+    const runs = new Map((await Promise.all(found.map((run) => this.settle(run)))).map((run) => [run.id, run]));
+    const connectorIds = [...new Set(requests.map((request) => request.connectorId))];
+    const totals = new Map<string, number>(
+      (
+        await this.dataSource.query(`SELECT connectorId, COUNT(*) AS n FROM sync_runs WHERE connectorId IN (${placeholders(connectorIds.length)}) GROUP BY connectorId`, connectorIds)
+      ).map((row: { connectorId: string; n: unknown }) => [row.connectorId, Number(row.n)]),
+    );
+    const newestFirst = (a: SyncRunEntity, b: SyncRunEntity) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+    return requests.map((request, index) => {
+      const own = parts[index].flatMap((row) => runs.get(row.id) ?? []).sort(newestFirst);
+      return { items: own.slice(0, request.first), total: totals.get(request.connectorId) ?? 0, hasNext: own.length > request.first };
+    });
   }
 
-  /** A run's log lines, oldest first, after the line with id `afterId`. */
-  async logEntries(
-    _ctx: RequestContext,
-    syncRunId: string,
-    page: { first: number; afterId: number | null },
-  ): Promise<{ items: SyncLogEntryEntity[]; total: number; hasNext: boolean }> {
-    const repository = this.dataSource.getRepository(SyncLogEntryEntity);
-    const query = repository.createQueryBuilder('entry').where('entry.syncRunId = :syncRunId', { syncRunId });
-    const total = await query.clone().getCount();
-    if (page.afterId !== null) query.andWhere('entry.id > :afterId', { afterId: page.afterId });
-    const rows = await query.orderBy('entry.id', 'ASC').take(page.first + 1).getMany();
-    return { items: rows.slice(0, page.first), total, hasNext: rows.length > page.first };
+  /** Pages of several runs' logs, oldest line first, in two statements; a request's `afterId` is the last line of its previous page. */
+  async logPages(_ctx: RequestContext, requests: readonly LogPageRequest[]): Promise<Array<Page<SyncLogEntryEntity>>> {
+    if (requests.length === 0) return [];
+    const [sql, params] = unionOfParts(
+      requests.map((request) => [
+        `SELECT id, syncRunId, at, level, message, userName FROM sync_log_entries WHERE syncRunId = ?${request.afterId === null ? '' : ' AND id > ?'} ORDER BY id LIMIT ?`,
+        [request.syncRunId, ...(request.afterId === null ? [] : [request.afterId]), request.first + 1],
+      ]),
+    );
+    const parts = rowsByPart<{ part: unknown; id: unknown; syncRunId: string; at: unknown; level: SyncLogEntryEntity['level']; message: string; userName: string | null }>(
+      await this.dataSource.query(sql, params),
+      requests.length,
+    );
+    const runIds = [...new Set(requests.map((request) => request.syncRunId))];
+    const totals = new Map<string, number>(
+      (
+        await this.dataSource.query(`SELECT syncRunId, COUNT(*) AS n FROM sync_log_entries WHERE syncRunId IN (${placeholders(runIds.length)}) GROUP BY syncRunId`, runIds)
+      ).map((row: { syncRunId: string; n: unknown }) => [row.syncRunId, Number(row.n)]),
+    );
+    return requests.map((request, index) => {
+      const own = parts[index]
+        .map((row): SyncLogEntryEntity => ({ id: Number(row.id), syncRunId: row.syncRunId, at: readTime(row.at), level: row.level, message: row.message, userName: row.userName, details: null }))
+        .sort((a, b) => a.id - b.id);
+      return { items: own.slice(0, request.first), total: totals.get(request.syncRunId) ?? 0, hasNext: own.length > request.first };
+    });
   }
 
   /**
@@ -326,6 +357,18 @@ export class SyncRunService {
     }
     return finished;
   }
+}
+
+export interface RunPageRequest {
+  connectorId: string;
+  first: number;
+  after: { startedAt: Date; id: string } | null;
+}
+
+export interface LogPageRequest {
+  syncRunId: string;
+  first: number;
+  afterId: number | null;
 }
 
 /** How often each node looks for connectors due for a full sync. */

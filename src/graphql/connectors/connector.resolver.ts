@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AttributeMappingInput, AttributeMappingType } from '../mappings/attribute-mapping.type';
-import { decodeCursor, encodeCursor, pageSize } from '../pagination';
+import { decodeCursor, pageSize, toConnection } from '../pagination';
 import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type';
 import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
 import type { GraphQLContext } from '../context';
@@ -171,14 +171,14 @@ export class ConnectorResolver {
     @Root() connector: ConnectorType,
     @Arg('first', () => Int, { nullable: true, description: 'Runs in the page (at most 200; default 50).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
-    @Ctx() { request, services }: GraphQLContext,
+    @Ctx() { loaders }: GraphQLContext,
   ): Promise<SyncRunConnection> {
     const cursor = decodeCursor(after, 2);
-    const page = await services.syncRuns.list(request, connector.id, {
+    const page = await loaders.syncRunPages.load({
+      connectorId: connector.id,
       first: pageSize(first),
       after: cursor ? { startedAt: new Date(cursor[0]), id: cursor[1] } : null,
     });
-    const edges = page.items.map((run) => ({ node: SyncRunType.from(run), cursor: encodeCursor([run.startedAt.toISOString(), run.id]) }));
-    return { edges, totalCount: page.total, pageInfo: { hasNextPage: page.hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(page, SyncRunType.from, (run) => [run.startedAt.toISOString(), run.id]);
   }
 }

@@ -62,10 +62,10 @@ export class GroupResolver {
     @Root() group: GroupType,
     @Arg('first', () => Int, { nullable: true, description: 'Members in the page (at most 200; default 50).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
-    @Ctx() { request, services }: GraphQLContext,
+    @Ctx() { loaders }: GraphQLContext,
   ): Promise<UserConnection> {
     const cursor = decodeCursor(after, 1);
-    const page = await services.groups.members(request, group.id, { first: pageSize(first), after: cursor && cursor[0] });
+    const page = await loaders.directory.memberPages.load({ groupId: group.id, first: pageSize(first), after: cursor && cursor[0] });
     return toConnection(page, UserType.from, (user) => [user.id]);
   }
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, encodeCursor, pageSize } from '../pagination';
+import { decodeCursor, pageSize, toConnection } from '../pagination';
 import type { GraphQLContext } from '../context';
 import { SyncLogEntryConnection, SyncLogEntryType, SyncRunType } from './sync-run.type';
 
@@ -31,15 +31,15 @@ export class SyncRunResolver {
     @Root() run: SyncRunType,
     @Arg('first', () => Int, { nullable: true, description: 'Lines in the page (at most 200; default 50).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
-    @Ctx() { request, services }: GraphQLContext,
+    @Ctx() { loaders }: GraphQLContext,
   ): Promise<SyncLogEntryConnection> {
     const cursor = decodeCursor(after, 1);
     const afterId = cursor ? Number(cursor[0]) : null;
-    const page = await services.syncRuns.logEntries(request, run.id, { first: pageSize(first), afterId: Number.isInteger(afterId) ? afterId : null });
-    const edges = page.items.map((entry) => ({
-      node: Object.assign(new SyncLogEntryType(), { at: entry.at, level: entry.level, message: entry.message, userName: entry.userName }),
-      cursor: encodeCursor([String(entry.id)]),
-    }));
-    return { edges, totalCount: page.total, pageInfo: { hasNextPage: page.hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+    const page = await loaders.logPages.load({ syncRunId: run.id, first: pageSize(first), afterId: Number.isInteger(afterId) ? afterId : null });
+    return toConnection(
+      page,
+      (entry) => Object.assign(new SyncLogEntryType(), { at: entry.at, level: entry.level, message: entry.message, userName: entry.userName }),
+      (entry) => [String(entry.id)],
+    );
   }
 }
