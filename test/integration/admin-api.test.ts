@@ -50,6 +50,19 @@ for (const kind of databaseKinds()) {
       return connector;
     }
 
+    it('when the directories are listed, then the local one comes first, then each connector’s by name', async () => {
+      await createConnector(server.url, 'zeta');
+      const renamed = await createConnector(server.url, 'before');
+      await ok('mutation ($id: ID!) { updateConnector(id: $id, input: { name: "alpha" }) { id } }', { id: renamed.id });
+      const { directories } = await ok('{ directories { id kind name } }');
+      assert.equal(directories[0].kind, 'LOCAL');
+      const names = directories.slice(1).map((directory: { name: string }) => directory.name);
+      assert.deepEqual(names, [...names].sort());
+      assert.ok(names.includes('alpha') && names.includes('zeta'));
+      const { connectors } = await ok('{ connectors { name directoryId } }');
+      for (const connector of connectors) assert.ok(directories.some((directory: { id: string; name: string }) => directory.id === connector.directoryId && directory.name === connector.name));
+    });
+
     it('when a token asks who it is, then viewer answers its name and role', async () => {
       assert.deepEqual((await ok('{ viewer { name role } }')).viewer, { name: 'ADMIN_TOKEN', role: 'ADMIN' });
       assert.deepEqual((await ok('{ viewer { name role } }', {}, readerToken)).viewer, { name: 'dashboard', role: 'READER' });

@@ -96,6 +96,12 @@ export class ConnectorService {
     return this.dataSource.getRepository(ConnectorEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** Every directory: the local one first, then the connectors' by name (copy behaviour's sources). */
+  async directories(_ctx: RequestContext): Promise<DirectoryEntity[]> {
+    const all = await this.dataSource.getRepository(DirectoryEntity).find({ order: { name: 'ASC', id: 'ASC' } });
+    return [...all.filter((directory) => directory.kind === 'LOCAL'), ...all.filter((directory) => directory.kind !== 'LOCAL')];
+  }
+
   async find(_ctx: RequestContext, id: string): Promise<ConnectorEntity | null> {
     return this.dataSource.getRepository(ConnectorEntity).findOneBy({ id });
   }
@@ -130,6 +136,8 @@ export class ConnectorService {
         copyBehaviour: next.copyBehaviour,
         updatedAt: next.updatedAt,
       });
+      // The directory goes by its connector's name (copy behaviour lists it so).
+      if (next.name !== current.name) await manager.update(DirectoryEntity, { id: current.directoryId }, { name: next.name });
       await this.audit.record(manager, ctx, {
         action: 'connector.update',
         targetType: 'Connector',

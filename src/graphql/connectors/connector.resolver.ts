@@ -5,7 +5,7 @@ import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type
 import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
-import { ConnectorStatsType, ConnectorTokenType, ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
+import { ConnectorStatsType, ConnectorTokenType, DirectoryType, ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
 
 @Resolver(() => ConnectorType)
 export class ConnectorResolver {
@@ -13,6 +13,11 @@ export class ConnectorResolver {
   async connectors(@Ctx() { request, services, config }: GraphQLContext): Promise<ConnectorType[]> {
     const connectors = await services.connectors.list(request);
     return connectors.map((connector) => ConnectorType.from(connector, config.publicUrl));
+  }
+
+  @Query(() => [DirectoryType], { description: 'Every directory: the local one first, then the connectors’ by name.' })
+  async directories(@Ctx() { request, services }: GraphQLContext): Promise<DirectoryType[]> {
+    return (await services.connectors.directories(request)).map((directory) => Object.assign(new DirectoryType(), { id: directory.id, kind: directory.kind, name: directory.name }));
   }
 
   @Query(() => ConnectorType, { nullable: true, description: 'One connector, or null when there is none with this id.' })

@@ -155,3 +155,15 @@ export class ConnectorTokenType {
     });
   }
 }
+
+@ObjectType('Directory', { description: 'A set of application users: the local one (users that were there before any connector), or a connector’s.' })
+export class DirectoryType {
+  @Field(() => ID, { description: 'The directory’s id (copy behaviour names its sources by it).' })
+  id: string;
+
+  @Field({ description: 'LOCAL or CONNECTOR.' })
+  kind: string;
+
+  @Field({ description: 'The connector’s name, or the local directory’s.' })
+  name: string;
+}
