@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuditEventEntity, PolicyRuleEntity } from '../../src/db/entities';
 import { databaseKinds } from '../support/databases';
-import { createConnector } from '../support/scim-client';
+import { createConnector, scim } from '../support/scim-client';
 import { fullSyncsSettled, graphql, GraphQLAnswer, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 import { StatementLog } from '../support/statement-log';
 
@@ -56,6 +56,45 @@ for (const kind of databaseKinds()) {
       const read = await graphql(server.url, TEST_ADMIN_TOKEN, READ, { id });
       assert.deepEqual(read.data.connector.groupPolicy.neverAssign, ['old-.*']);
       assert.deepEqual(read.data.connector.groupPolicy.onlyAssign, []);
+    });
+
+    it('when lists are checked, then each problem is named as a save would name it, and nothing is saved', async () => {
+      const CHECK = 'query ($input: GroupPolicyInput!) { checkGroupPolicy(input: $input) { list pattern reason } }';
+      const answer = await graphql(server.url, TEST_ADMIN_TOKEN, CHECK, { input: { onlyAssign: ['ok-.*', '(broken', '(?=ahead)'], alwaysAssign: ['  '] } });
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      assert.deepEqual(
+        answer.data.checkGroupPolicy.map((problem: { list: string; pattern: string }) => [problem.list, problem.pattern]),
+        [['alwaysAssign', '  '], ['onlyAssign', '(broken'], ['onlyAssign', '(?=ahead)']],
+      );
+      assert.match(answer.data.checkGroupPolicy[2].reason, /unsupported Perl syntax/);
+      assert.deepEqual((await graphql(server.url, TEST_ADMIN_TOKEN, CHECK, { input: { neverAssign: ['jira-temp.*'] } })).data.checkGroupPolicy, []);
+    });
+
+    it('when a policy change is previewed, then the preview says what saving would change, and nothing changes until it is saved', async () => {
+      const connector = await createConnector(server.url, 'previewed');
+      const ids: string[] = [];
+      for (const userName of ['pia@contoso.test', 'per@contoso.test']) {
+        ids.push((await scim(connector.baseUrl, connector.token, 'POST', '/Users', { userName, active: true })).json.id);
+      }
+      await scim(connector.baseUrl, connector.token, 'POST', '/Groups', { displayName: 'jira-users', members: ids.map((value) => ({ value })) });
+      await scim(connector.baseUrl, connector.token, 'POST', '/Groups', { displayName: 'wiki-users', members: [{ value: ids[0] }] });
+      const PREVIEW = `mutation ($id: ID!, $input: GroupPolicyInput!) {
+        previewGroupPolicy(connectorId: $id, input: $input, wait: true) { kind status membershipsAdded membershipsRemoved usersDisabled diff }
+      }`;
+      const preview = await graphql(server.url, TEST_ADMIN_TOKEN, PREVIEW, { id: connector.id, input: { onlyAssign: ['jira-.*'], required: ['wiki-.*'] } });
+      assert.equal(preview.errors, undefined, JSON.stringify(preview.errors));
+      const run = preview.data.previewGroupPolicy;
+      assert.deepEqual([run.kind, run.status, run.membershipsAdded, run.membershipsRemoved, run.usersDisabled], ['PREVIEW', 'SUCCEEDED', 0, 1, 1]);
+      assert.deepEqual(run.diff.membershipsRemoved, ['pia@contoso.test ✕ wiki-users']);
+      assert.deepEqual(run.diff.disabled, ['per@contoso.test']);
+      const members = await server.dataSource.query('SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.userId WHERE u.userName IN (?, ?)', ['pia@contoso.test', 'per@contoso.test']);
+      assert.equal(Number(members[0].n), 3, 'the directory is as it was');
+      assert.deepEqual((await graphql(server.url, TEST_ADMIN_TOKEN, READ, { id: connector.id })).data.connector.groupPolicy.onlyAssign, [], 'and so is the policy');
+      const [event] = await server.dataSource.getRepository(AuditEventEntity).find({ where: { targetId: connector.id, action: 'connector.previewGroupPolicy' } });
+      assert.deepEqual((event.after as { proposedPolicy: unknown }).proposedPolicy, { onlyAssign: ['jira-.*'], required: ['wiki-.*'] });
+
+      const invalid = await graphql(server.url, TEST_ADMIN_TOKEN, PREVIEW, { id: connector.id, input: { onlyAssign: ['(broken'] } });
+      assert.equal(invalid.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
     });
 
     it('when the connector does not exist, then NOT_FOUND', async () => {

@@ -50,6 +50,7 @@ const CALLS: Record<string, (f: Fixture) => [string, Record<string, unknown>]> =
   revokeConnectorToken: (f) => ['mutation ($c: ID!, $t: ID!) { revokeConnectorToken(connectorId: $c, tokenId: $t) { live } }', { c: f.connectorId, t: f.tokenId }],
   updateGroupPolicy: (f) => ['mutation ($id: ID!) { updateGroupPolicy(connectorId: $id, input: { neverRemove: ["keep-.*"] }) { id } }', { id: f.connectorId }],
   setAttributeMappings: (f) => ['mutation ($id: ID!) { setAttributeMappings(connectorId: $id, mappings: []) { id } }', { id: f.connectorId }],
+  previewGroupPolicy: (f) => ['mutation ($id: ID!) { previewGroupPolicy(connectorId: $id, input: { onlyAssign: [".*"] }, wait: true) { status } }', { id: f.connectorId }],
   runSync: (f) => ['mutation ($id: ID!) { runSync(connectorId: $id, dryRun: true, wait: true) { status } }', { id: f.connectorId }],
   createGroup: () => ['mutation { createGroup(name: "audited-group") { id } }', {}],
   addGroupMember: (f) => ['mutation ($g: ID!, $u: ID!) { addGroupMember(groupId: $g, userId: $u) { warning } }', { g: f.groupId, u: f.userId }],

@@ -55,22 +55,7 @@ export class GroupPolicyService {
    * bad pattern refuses the whole change, naming each bad pattern and why.
    */
   async update(ctx: RequestContext, connectorId: string, changes: Partial<GroupPolicy>): Promise<GroupPolicy> {
-    const problems: Array<{ list: string; pattern: string; reason: string }> = [];
-    for (const [list, patterns] of Object.entries(changes) as Array<[keyof GroupPolicy, string[] | undefined]>) {
-      if (!patterns) continue;
-      if (patterns.length > MAX_PATTERNS_PER_LIST) {
-        problems.push({ list, pattern: '', reason: `a list holds at most ${MAX_PATTERNS_PER_LIST} patterns` });
-      }
-      for (const pattern of patterns) {
-        const reason = list === 'alwaysAssign' ? groupNameProblem(pattern) : patternProblem(pattern);
-        if (reason) problems.push({ list, pattern, reason });
-      }
-    }
-    if (problems.length > 0) {
-      const message = problems.map((problem) => `${problem.list}: ${problem.pattern ? `${JSON.stringify(problem.pattern)}: ` : ''}${problem.reason}`).join('; ');
-      throw new DomainError('INVALID_INPUT', `invalid pattern: ${message}`, { field: 'input', patterns: problems });
-    }
-
+    assertValidPolicy(changes);
     return this.transactions.run(async (manager, scope) => {
       // The connector row is the lock that keeps two updates of one policy from interleaving.
       const found = await manager.query(`SELECT id FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [connectorId]);
@@ -100,6 +85,35 @@ export class GroupPolicyService {
       return after;
     });
   }
+}
+
+export interface PolicyProblem {
+  list: keyof GroupPolicy;
+  /** Empty when the problem is the list's (too many patterns). */
+  pattern: string;
+  reason: string;
+}
+
+/** What is wrong with the lists given, each pattern checked as update() checks it; empty when nothing is. */
+export function policyProblems(changes: Partial<GroupPolicy>): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  for (const [list, patterns] of Object.entries(changes) as Array<[keyof GroupPolicy, string[] | undefined]>) {
+    if (!patterns) continue;
+    if (patterns.length > MAX_PATTERNS_PER_LIST) problems.push({ list, pattern: '', reason: `a list holds at most ${MAX_PATTERNS_PER_LIST} patterns` });
+    for (const pattern of patterns) {
+      const reason = list === 'alwaysAssign' ? groupNameProblem(pattern) : patternProblem(pattern);
+      if (reason) problems.push({ list, pattern, reason });
+    }
+  }
+  return problems;
+}
+
+/** Refuses lists with a problem: BAD_USER_INPUT naming each bad pattern and why. */
+export function assertValidPolicy(changes: Partial<GroupPolicy>): void {
+  const problems = policyProblems(changes);
+  if (problems.length === 0) return;
+  const message = problems.map((problem) => `${problem.list}: ${problem.pattern ? `${JSON.stringify(problem.pattern)}: ` : ''}${problem.reason}`).join('; ');
+  throw new DomainError('INVALID_INPUT', `invalid pattern: ${message}`, { field: 'input', patterns: problems });
 }
 
 /** Always assign names groups to create and join: names, not patterns. */

@@ -12,7 +12,7 @@ import { CompiledPolicy, DirectorySide, groupMatters, Membership, reconcile, Rec
 import type { RequestContext } from '../context';
 import type { IdpChange, IdpChangeListener, IdpUserRecord } from '../idp/idp.types';
 import type { AttributeMappingService } from '../mappings/attribute-mapping.service';
-import type { GroupPolicyService } from '../policies/group-policy.service';
+import type { GroupPolicy, GroupPolicyService } from '../policies/group-policy.service';
 import { copyFromOtherDirectories } from './copy';
 import type { SyncCycles } from './sync-cycles';
 
@@ -153,9 +153,10 @@ export class DirectorySyncService implements IdpChangeListener {
    * Compiles the connector's settings. Within a transaction, pass its manager: on MySQL a write
    * that waited for a second pooled connection could wait for ever once every one is taken.
    */
-  async plan(ctx: RequestContext, connectorId: string, manager = this.dataSource.manager): Promise<ConnectorPlan> {
+  async plan(ctx: RequestContext, connectorId: string, manager = this.dataSource.manager, proposedPolicy?: Partial<GroupPolicy>): Promise<ConnectorPlan> {
     const [connector] = await manager.query('SELECT id, directoryId, cleanupAction, copyBehaviour, settingsVersion FROM connectors WHERE id = ?', [connectorId]);
-    const policy = await this.groupPolicies.get(ctx, connectorId, manager);
+    // A preview of a policy change tries the lists given in place of the saved ones.
+    const policy = { ...(await this.groupPolicies.get(ctx, connectorId, manager)), ...given(proposedPolicy ?? {}) };
     const mappings = (await this.attributeMappings.forConnectors(ctx, [connectorId], manager)).get(connectorId)!;
     const program = MappingProgram.compile(mappings.length > 0 ? mappings : DEFAULT_MAPPINGS, this.reader);
     const membershipsFollowGroups = policy.required.length === 0 && !program.decidesGroups;
@@ -914,6 +915,11 @@ async function namesOf(manager: EntityManager, table: 'groups' | 'idp_groups', c
     for (const row of rows) names.set(row.id, row.name);
   }
   return names;
+}
+
+/** The entries of `value` that are given: neither undefined nor null (a list GraphQL left out). */
+function given<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined && item !== null)) as Partial<T>;
 }
 
 /** Consecutive runs of `items` whose sizes add up to at most about SQL_CHUNK each. */

@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { ConnectorService } from '../connectors/connector.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
 import type { Page } from '../directory/directory.types';
+import type { GroupPolicy } from '../policies/group-policy.service';
 import { DomainError } from '../errors';
 import { DirectorySyncService, summary, SyncCounts, zeroCounts } from './directory-sync.service';
 import { memoryNow, withMemoryNow } from './memory';
@@ -73,14 +74,15 @@ export class SyncRunService {
   }
 
   /**
-   * An admin's request for a full sync (or a preview): starts it as start() does, and records the
+   * An admin's request for a full sync or a preview: starts it as start() does, and records the
    * request in the audit trail, with the run that answers it (a full sync running already, when
-   * there is one).
+   * there is one). A preview may try a proposed group policy instead of the saved one.
    */
-  async request(ctx: RequestContext, connectorId: string, dryRun: boolean): Promise<{ run: SyncRunEntity; finished: () => Promise<SyncRunEntity> }> {
-    const started = await this.start(ctx, connectorId, dryRun);
+  async request(ctx: RequestContext, connectorId: string, kind: { dryRun: false } | { dryRun: true; proposedPolicy?: Partial<GroupPolicy> }): Promise<StartedRun> {
+    const started = await this.start(ctx, connectorId, kind.dryRun, { proposedPolicy: kind.dryRun ? kind.proposedPolicy : undefined });
+    const after = { dryRun: kind.dryRun, syncRunId: started.run.id, ...(kind.dryRun && kind.proposedPolicy ? { proposedPolicy: { ...kind.proposedPolicy } } : {}) };
     await this.transactions.run((manager) =>
-      this.audit.record(manager, ctx, { action: 'connector.runSync', targetType: 'Connector', targetId: connectorId, after: { dryRun, syncRunId: started.run.id } }),
+      this.audit.record(manager, ctx, { action: kind.dryRun && kind.proposedPolicy ? 'connector.previewGroupPolicy' : 'connector.runSync', targetType: 'Connector', targetId: connectorId, after }),
     );
     return started;
   }
@@ -93,8 +95,9 @@ export class SyncRunService {
     ctx: RequestContext,
     connectorId: string,
     dryRun: boolean,
-    retried = false,
-  ): Promise<{ run: SyncRunEntity; finished: () => Promise<SyncRunEntity> }> {
+    options: { retried?: boolean; proposedPolicy?: Partial<GroupPolicy> } = {},
+  ): Promise<StartedRun> {
+    if (options.proposedPolicy && !dryRun) throw new Error('a proposed policy is for previews only');
     const connector = await this.connectors.get(ctx, connectorId);
     const now = new Date();
     const run: SyncRunEntity = {
@@ -122,10 +125,10 @@ export class SyncRunService {
       const running = await this.runningFullSync(connectorId);
       if (running) return { run: running, finished: () => this.whenFinished(running.id) };
       // The run holding the lease ended in between: the lease is free again.
-      if (!retried) return this.start(ctx, connectorId, dryRun, true);
+      if (!options.retried) return this.start(ctx, connectorId, dryRun, { ...options, retried: true });
       throw new DomainError('CONFLICT', 'full syncs of this connector keep starting on other nodes; try again in a moment');
     }
-    const finished = this.execute(ctx, run, dryRun);
+    const finished = this.execute(ctx, run, dryRun, options.proposedPolicy);
     this.running.add(finished);
     // A run nobody waits for still has its failure logged.
     finished
@@ -285,7 +288,7 @@ export class SyncRunService {
     return run && this.settle(run);
   }
 
-  private async execute(ctx: RequestContext, run: SyncRunEntity, dryRun: boolean): Promise<SyncRunEntity> {
+  private async execute(ctx: RequestContext, run: SyncRunEntity, dryRun: boolean, proposedPolicy?: Partial<GroupPolicy>): Promise<SyncRunEntity> {
     // Figures after each batch: the last is the end, the highest RSS the peak.
     let memory = run.memory;
     const trackMemory = () => {
@@ -296,7 +299,7 @@ export class SyncRunService {
     let appliedVersion: number | null = null;
     const messages: Array<{ level: 'INFO' | 'WARN' | 'ERROR'; message: string }> = [];
     try {
-      const plan = await this.sync.plan(ctx, run.connectorId);
+      const plan = await this.sync.plan(ctx, run.connectorId, undefined, proposedPolicy);
       run.usersTotal = await this.sync.usersToSync(plan);
       const total = run.usersTotal;
       await this.transactions.run((manager) => manager.update(SyncRunEntity, { id: run.id }, { usersTotal: total }));
@@ -357,6 +360,12 @@ export class SyncRunService {
     }
     return finished;
   }
+}
+
+/** A run as it started, and a way to wait for its end. */
+export interface StartedRun {
+  run: SyncRunEntity;
+  finished: () => Promise<SyncRunEntity>;
 }
 
 export interface RunPageRequest {

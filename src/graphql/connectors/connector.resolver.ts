@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AttributeMappingInput, AttributeMappingType } from '../mappings/attribute-mapping.type';
 import { decodeCursor, pageSize, toConnection } from '../pagination';
-import { GroupPolicyInput, GroupPolicyType } from '../policies/group-policy.type';
+import { GroupPolicyInput, GroupPolicyType, PolicyProblemType } from '../policies/group-policy.type';
+import { assertValidPolicy, policyProblems } from '../../domain/policies/group-policy.service';
 import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
@@ -138,6 +139,30 @@ export class ConnectorResolver {
     const connector = await services.connectors.get(request, connectorId);
     loaders.groupPolicy.clear(connectorId).prime(connectorId, policy);
     return ConnectorType.from(connector, config.publicUrl);
+  }
+
+  @Query(() => [PolicyProblemType], {
+    description: 'Checks pattern lists as updateGroupPolicy would, without saving anything: the problems found, none when every pattern can be saved. For an editor’s live check.',
+  })
+  checkGroupPolicy(@Arg('input', () => GroupPolicyInput, { description: 'The lists to check.' }) input: GroupPolicyInput): PolicyProblemType[] {
+    return policyProblems({ ...input }).map((problem) => Object.assign(new PolicyProblemType(), problem));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => SyncRunType, {
+    description:
+      'Previews a change of a connector’s group policy before it is saved: a run of kind PREVIEW that reconciles every user under the saved settings with these lists in place of the saved ones (lists left out stay as saved), and writes nothing but the run. Its counts and diff say what saving would change. Answers at once (status RUNNING), or, with wait: true, when it has finished. Patterns are checked as updateGroupPolicy checks them.',
+  })
+  async previewGroupPolicy(
+    @Arg('connectorId', () => ID, { description: 'The connector.' }) connectorId: string,
+    @Arg('input', () => GroupPolicyInput, { description: 'The lists to try.' }) input: GroupPolicyInput,
+    @Arg('wait', { defaultValue: false, description: 'Answer when the preview has finished.' }) wait: boolean,
+    @Ctx() { request, services }: GraphQLContext,
+  ): Promise<SyncRunType> {
+    const proposedPolicy = { ...input };
+    assertValidPolicy(proposedPolicy);
+    const { run, finished } = await services.syncRuns.request(request, connectorId, { dryRun: true, proposedPolicy });
+    return SyncRunType.from(wait ? await finished() : run);
   }
 
   @FieldResolver(() => [AttributeMappingType], { description: 'The connector’s attribute mappings, in order; empty means the defaults.' })

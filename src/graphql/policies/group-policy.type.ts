@@ -40,3 +40,15 @@ export class GroupPolicyInput {
   @Field(() => [String], { nullable: true, description: 'Replaces required.' })
   required?: string[];
 }
+
+@ObjectType('PolicyProblem', { description: 'Why one pattern (or one list) of a group policy cannot be saved.' })
+export class PolicyProblemType {
+  @Field({ description: 'The list: alwaysAssign, onlyAssign, neverAssign, neverRemove or required.' })
+  list: string;
+
+  @Field({ description: 'The pattern (a group name, for alwaysAssign); empty when the problem is the whole list’s.' })
+  pattern: string;
+
+  @Field({ description: 'What is wrong, in words: a pattern that does not parse, a construct RE2 does not run, a length past the limit.' })
+  reason: string;
+}

@@ -16,7 +16,7 @@ export class SyncRunResolver {
     @Arg('wait', { defaultValue: false, description: 'Answer when the run has finished.' }) wait: boolean,
     @Ctx() { request, services }: GraphQLContext,
   ): Promise<SyncRunType> {
-    const { run, finished } = await services.syncRuns.request(request, connectorId, dryRun);
+    const { run, finished } = await services.syncRuns.request(request, connectorId, dryRun ? { dryRun: true } : { dryRun: false });
     return SyncRunType.from(wait ? await finished() : run);
   }
 
