@@ -1,21 +1,48 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, gql, onUnauthenticated, signOut, storedToken } from './api';
+import { AuditPage } from './pages/audit';
 import { ConnectorPage } from './pages/connector';
 import { ConnectorsPage } from './pages/connectors';
+import { GroupPage, GroupsPage, UserPage, UsersPage } from './pages/directory';
+import { PolicyPage } from './pages/policy';
+import { RunPage, RunsPage } from './pages/runs';
 import { SignIn, Viewer } from './pages/sign-in';
 import { ErrorMessage, Loading } from './ui';
 
-/** The page a location hash names: `#/` the connectors, `#/connectors/<id>` one of them. */
-type Route = { page: 'connectors' } | { page: 'connector'; id: string } | { page: 'missing' };
+/** The pages, by the location hash that names them: `#/` the connectors, `#/connectors/<id>` one of them, … */
+type Route =
+  | { page: 'connectors' }
+  | { page: 'connector' | 'policy' | 'runs' | 'run' | 'user' | 'group'; id: string }
+  | { page: 'users' | 'groups' | 'audit' }
+  | { page: 'missing' };
+
+const PATTERNS: Array<[RegExp, (id: string) => Route]> = [
+  [/^\/connectors\/([^/]+)$/, (id) => ({ page: 'connector', id })],
+  [/^\/connectors\/([^/]+)\/policy$/, (id) => ({ page: 'policy', id })],
+  [/^\/connectors\/([^/]+)\/runs$/, (id) => ({ page: 'runs', id })],
+  [/^\/runs\/([^/]+)$/, (id) => ({ page: 'run', id })],
+  [/^\/users\/([^/]+)$/, (id) => ({ page: 'user', id })],
+  [/^\/groups\/([^/]+)$/, (id) => ({ page: 'group', id })],
+];
 
 function routeOf(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/') return { page: 'connectors' };
-  const connector = /^\/connectors\/([^/]+)$/.exec(path);
-  if (connector) return { page: 'connector', id: decodeURIComponent(connector[1]) };
+  if (path === '/users' || path === '/groups' || path === '/audit') return { page: path.slice(1) as 'users' | 'groups' | 'audit' };
+  for (const [pattern, route] of PATTERNS) {
+    const match = pattern.exec(path);
+    if (match) return route(decodeURIComponent(match[1]));
+  }
   return { page: 'missing' };
 }
+
+const NAV: Array<[href: string, label: string, pages: Array<Route['page']>]> = [
+  ['#/', 'Connectors', ['connectors', 'connector', 'policy', 'runs', 'run']],
+  ['#/users', 'Users', ['users', 'user']],
+  ['#/groups', 'Groups', ['groups', 'group']],
+  ['#/audit', 'Audit log', ['audit']],
+];
 
 function useRoute(): Route {
   const [route, setRoute] = useState(routeOf(location.hash));
@@ -71,9 +98,11 @@ function App() {
           SCIM Directory
         </a>
         <nav aria-label="Main">
-          <a href="#/" aria-current={route.page === 'connectors' ? 'page' : undefined}>
-            Connectors
-          </a>
+          {NAV.map(([href, label, pages]) => (
+            <a key={href} href={href} aria-current={pages.includes(route.page) ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
         </nav>
         <span class="viewer">
           {viewer.name} · {viewer.role === 'ADMIN' ? 'admin' : 'reader (read only)'}
@@ -92,6 +121,14 @@ function App() {
       <div id="content" tabIndex={-1}>
         {route.page === 'connectors' ? <ConnectorsPage canEdit={canEdit} /> : null}
         {route.page === 'connector' ? <ConnectorPage key={route.id} id={route.id} canEdit={canEdit} /> : null}
+        {route.page === 'policy' ? <PolicyPage key={route.id} id={route.id} canEdit={canEdit} /> : null}
+        {route.page === 'runs' ? <RunsPage key={route.id} id={route.id} /> : null}
+        {route.page === 'run' ? <RunPage key={route.id} id={route.id} /> : null}
+        {route.page === 'users' ? <UsersPage /> : null}
+        {route.page === 'user' ? <UserPage key={route.id} id={route.id} /> : null}
+        {route.page === 'groups' ? <GroupsPage /> : null}
+        {route.page === 'group' ? <GroupPage key={route.id} id={route.id} /> : null}
+        {route.page === 'audit' ? <AuditPage /> : null}
         {route.page === 'missing' ? (
           <main>
             <h1>Not found</h1>

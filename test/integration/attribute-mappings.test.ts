@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuditEventEntity } from '../../src/db/entities';
 import { databaseKinds } from '../support/databases';
-import { createConnector } from '../support/scim-client';
+import { createConnector, scim } from '../support/scim-client';
 import { graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
 const SET = `mutation ($id: ID!, $mappings: [AttributeMappingInput!]!) {
@@ -68,5 +68,38 @@ for (const kind of databaseKinds()) {
         assert.deepEqual(read.data.connector.attributeMappings.map((item: { target: string }) => item.target), ['USER_NAME']);
       });
     }
+
+    it('when mappings are tried on a user, then the answer is what they make of its IdP resource, and nothing is saved', async () => {
+      const connector = await createConnector(server.url, 'tried');
+      const created = await scim(connector.baseUrl, connector.token, 'POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+        userName: 'Ada.Lovelace@Contoso.test',
+        name: { givenName: 'Ada', familyName: 'Lovelace' },
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Retail' },
+      });
+      assert.equal(created.status, 201, created.text);
+      const { data } = await graphql(server.url, TEST_ADMIN_TOKEN, 'query ($id: ID!) { users(connectorId: $id) { edges { node { id } } } }', { id: connector.id });
+      const userId = data.users.edges[0].node.id;
+      const TRY = `query ($mappings: [AttributeMappingInput!]!, $user: ID!) {
+        tryAttributeMappings(mappings: $mappings, userId: $user) { userName displayName email firstName lastName properties groupNames dropped kept idpResource }
+      }`;
+      const tried = await graphql(server.url, TEST_ADMIN_TOKEN, TRY, { mappings: MAPPINGS, user: userId });
+      assert.equal(tried.errors, undefined, JSON.stringify(tried.errors));
+      const trial = tried.data.tryAttributeMappings;
+      assert.deepEqual(
+        { userName: trial.userName, displayName: trial.displayName, properties: trial.properties, dropped: trial.dropped, kept: trial.kept },
+        { userName: 'ada.lovelace', displayName: 'Ada Lovelace', properties: { costCenter: 'R-100' }, dropped: false, kept: ['email', 'firstName', 'lastName'] },
+      );
+      assert.equal(trial.idpResource.userName, 'Ada.Lovelace@Contoso.test');
+      const defaults = (await graphql(server.url, TEST_ADMIN_TOKEN, TRY, { mappings: [], user: userId })).data.tryAttributeMappings;
+      assert.deepEqual([defaults.userName, defaults.firstName, defaults.lastName], ['Ada.Lovelace@Contoso.test', 'Ada', 'Lovelace'], 'no mappings: the defaults');
+      const read = await graphql(server.url, TEST_ADMIN_TOKEN, READ, { id: connector.id });
+      assert.deepEqual(read.data.connector.attributeMappings, [], 'nothing saved');
+      const broken = await graphql(server.url, TEST_ADMIN_TOKEN, TRY, { mappings: [{ target: 'EMAIL', source: '{emails[type eq}' }], user: userId });
+      assert.equal(broken.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
+      assert.equal(broken.errors?.[0].extensions?.field, 'mappings');
+      const missing = await graphql(server.url, TEST_ADMIN_TOKEN, TRY, { mappings: [], user: 'nobody' });
+      assert.equal(missing.errors?.[0].extensions?.code, 'NOT_FOUND');
+    });
   });
 }

@@ -23,6 +23,8 @@ for (const kind of databaseKinds()) {
     let context: BrowserContext;
     let page: Page;
     let readerToken: string;
+    /** The connector the admin creates, and a SCIM token of it. */
+    const created = { id: '', url: '', token: '' };
 
     before(async () => {
       server = await startTestServer(kind);
@@ -67,6 +69,7 @@ for (const kind of databaseKinds()) {
       // Evaluated in the page: this file is compiled without the DOM's types.
       assert.equal(await page.evaluate('navigator.clipboard.readText()'), url);
       assert.equal((await scim(url, token, 'GET', '/Users')).status, 200);
+      Object.assign(created, { id: url.split('/').pop()!, url, token });
       const row = page.getByRole('row', { name: /Contoso Entra/ });
       await row.waitFor();
       assert.match((await row.textContent())!, /Contoso Entra\s*On\s*never\s*0\s*0\s*0\s*0/);
@@ -76,9 +79,7 @@ for (const kind of databaseKinds()) {
     it('when the admin opens the connector and turns provisioning off, then SCIM answers 403 until it is back on', async () => {
       await page.getByRole('link', { name: 'Contoso Entra', exact: true }).click();
       await page.getByRole('heading', { name: 'Contoso Entra' }).waitFor();
-      const url = (await page.locator('.copyable code').first().textContent())!;
-      const { token } = (await server.services.connectors.rotateToken({ requestId: 't', actor: { kind: 'admin', tokenId: null, name: 't', role: 'ADMIN' } }, url.split('/').pop()!, 0));
-      await page.reload();
+      const { url, token } = created;
       await page.getByRole('checkbox', { name: /Provisioning on/ }).uncheck();
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -102,6 +103,68 @@ for (const kind of databaseKinds()) {
       // The table reloads once the rotation is saved: the older token works on through its grace period.
       await page.getByRole('row').filter({ hasText: 'works' }).nth(1).waitFor();
       assert.equal(await page.getByRole('row').filter({ hasText: 'works' }).count(), 2);
+    });
+
+    it('when the admin edits a pattern, then it is checked as typed, previewed, saved, and the sync it starts is shown', async () => {
+      const ids: string[] = [];
+      for (const userName of ['alice@contoso.test', 'bob@contoso.test', 'carol@contoso.test']) {
+        const reply = await scim(created.url, created.token, 'POST', '/Users', { userName, active: true, name: { givenName: userName.split('@')[0] } });
+        assert.equal(reply.status, 201, reply.text);
+        ids.push(reply.json.id);
+      }
+      await scim(created.url, created.token, 'POST', '/Groups', { displayName: 'jira-users', members: ids.slice(0, 2).map((value) => ({ value })) });
+      await scim(created.url, created.token, 'POST', '/Groups', { displayName: 'wiki-users', members: [{ value: ids[0] }] });
+
+      await page.goto(`${server.url}/#/connectors/${created.id}`);
+      await page.getByRole('link', { name: 'Group policy' }).click();
+      const only = page.getByLabel('Only assign');
+      await only.fill('(jira');
+      await page.getByText('missing closing )').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Preview changes' }).isDisabled(), true);
+      await only.fill('jira-.*');
+      await page.getByText('missing closing )').waitFor({ state: 'detached' });
+      assert.equal(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), true, 'no save before a preview');
+      await page.getByRole('button', { name: 'Preview changes' }).click();
+      const preview = page.getByRole('region', { name: 'Preview' });
+      await preview.getByText('alice@contoso.test ✕ wiki-users').waitFor();
+      assert.match((await preview.getByRole('row', { name: /Memberships removed/ }).textContent())!, /Memberships removed\s*1/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'policy.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.getByRole('status').filter({ hasText: 'A full sync has started' }).waitFor();
+      await page.getByRole('link', { name: 'the sync runs' }).click();
+      await page.getByRole('heading', { name: 'Sync runs' }).waitFor();
+      const full = page.getByRole('link', { name: /succeeded full/ }).first();
+      await full.waitFor({ timeout: 15_000 }).catch(async () => {
+        // The run may still have been running when the page loaded: a reload shows its end.
+        await page.reload();
+        await full.waitFor();
+      });
+      await page.getByRole('img', { name: /Changes per run/ }).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'runs.png'), fullPage: true });
+      await full.click();
+      await page.getByRole('heading', { name: 'Full sync: succeeded' }).waitFor();
+      assert.match((await page.getByRole('row', { name: /Memberships removed/ }).textContent())!, /Memberships removed\s*1/);
+      await page.getByText(/memberships added 0, removed 1/).waitFor();
+      const [policy] = await server.dataSource.query("SELECT pattern FROM policy_rules WHERE connectorId = ? AND kind = 'ONLY_ASSIGN'", [created.id]);
+      assert.equal(policy.pattern, 'jira-.*');
+    });
+
+    it('when the admin browses to a user, then the directory’s view shows beside what the IdP sent, with each membership’s keeper', async () => {
+      await page.getByRole('link', { name: 'Users', exact: true }).click();
+      await page.getByLabel('userName starts with').fill('ali');
+      await page.getByRole('link', { name: 'alice@contoso.test' }).click();
+      await page.getByRole('heading', { name: 'alice@contoso.test' }).waitFor();
+      const idp = page.getByRole('region', { name: 'What the identity provider sent' });
+      assert.match((await idp.textContent())!, /"givenName": "alice"/);
+      const directory = page.getByRole('region', { name: 'In the directory' });
+      assert.match((await directory.textContent())!, /jira-users kept by the identity provider/);
+      assert.doesNotMatch((await directory.textContent())!, /wiki-users/, 'only assign took it away');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'user.png'), fullPage: true });
+      await page.getByRole('link', { name: 'jira-users' }).click();
+      await page.getByRole('heading', { name: 'jira-users' }).waitFor();
+      await page.getByText('Page 1: 2 of 2 members').waitFor();
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('row', { name: /connector\.updateGroupPolicy/ }).first().waitFor();
     });
 
     it('when a reader signs in, then everything reads and nothing offers an edit', async () => {

@@ -69,6 +69,10 @@ export function ConnectorPage({ id, canEdit }: { id: string; canEdit: boolean })
         Provisioning is <strong>{connector.enabled ? 'on' : 'off'}</strong>. {connector.stats.users} users ({connector.stats.activeUsers} active), {connector.stats.groups} groups,{' '}
         {connector.stats.memberships} memberships. Last sync: {connector.lastSync ? <SyncStatus run={connector.lastSync} /> : 'never'}.
       </p>
+      <nav class="subnav" aria-label={`${connector.name}: more`}>
+        <a href={`#/connectors/${connector.id}/policy`}>Group policy</a>
+        <a href={`#/connectors/${connector.id}/runs`}>Sync runs</a>
+      </nav>
       <Section title="SCIM endpoint">
         <Copyable label="Tenant URL" value={connector.scimBaseUrl} />
         <Tokens connector={connector} canEdit={canEdit} onChange={reload} />

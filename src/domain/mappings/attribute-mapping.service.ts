@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId } from '../../db/columns';
+import { JsonObject, newId } from '../../db/columns';
 import { AttributeMappingEntity } from '../../db/entities/attribute-mapping.entity';
-import { forUpdate } from '../../db/sql';
+import { forUpdate, readJson } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
-import { MappingDefinition, MappingError, MappingProgram, PathReader } from '../../policy/mapping';
+import { DEFAULT_MAPPINGS, MappedUser, MappingDefinition, MappingError, MappingProgram, PathReader } from '../../policy/mapping';
 import type { AuditService } from '../audit/audit.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
 import type { RequestContext } from '../context';
@@ -27,17 +27,28 @@ export class AttributeMappingService {
   }
 
   /**
+   * What `definitions` (the defaults when empty) make of one directory user's IdP resource,
+   * nothing saved: for an editor's try-it box. The user must come from an IdP.
+   */
+  async tryOn(_ctx: RequestContext, definitions: MappingDefinition[], userId: string): Promise<{ mapped: MappedUser; resource: JsonObject }> {
+    const program = compiled(definitions.length > 0 ? definitions : DEFAULT_MAPPINGS, this.reader);
+    const [user]: Array<{ userName: string; resource: unknown }> = await this.dataSource.query(
+      'SELECT u.userName, i.resource FROM users u LEFT JOIN idp_users i ON i.id = u.idpUserId WHERE u.id = ?',
+      [userId],
+    );
+    if (!user) throw new DomainError('NOT_FOUND', `no user with id "${userId}"`);
+    if (user.resource === null) throw new DomainError('INVALID_INPUT', `${user.userName} has nothing from an identity provider to map`, { field: 'userId' });
+    const resource = readJson<JsonObject>(user.resource);
+    return { mapped: program.run(resource), resource };
+  }
+
+  /**
    * Replaces a connector's mappings with `definitions`, in that order. They are compiled first:
    * one that does not compile refuses the whole change, naming it and why.
    */
   async replace(ctx: RequestContext, connectorId: string, definitions: MappingDefinition[]): Promise<MappingDefinition[]> {
     if (definitions.length > MAX_MAPPINGS) throw new DomainError('INVALID_INPUT', `a connector has at most ${MAX_MAPPINGS} mappings`, { field: 'mappings' });
-    try {
-      MappingProgram.compile(definitions, this.reader);
-    } catch (error) {
-      if (error instanceof MappingError) throw new DomainError('INVALID_INPUT', error.reason, { field: 'mappings' });
-      throw error;
-    }
+    compiled(definitions, this.reader);
     return this.transactions.run(async (manager, scope) => {
       const found = await manager.query(`SELECT id FROM connectors WHERE id = ?${forUpdate(this.dataSource.options.type)}`, [connectorId]);
       if (found.length === 0) throw new DomainError('NOT_FOUND', `no connector with id "${connectorId}"`);
@@ -68,6 +79,16 @@ export class AttributeMappingService {
       await this.settingsChanges.record(ctx, manager, scope, connectorId);
       return definitions;
     });
+  }
+}
+
+/** The mappings compiled; one that does not compile is refused, naming it and why. */
+function compiled(definitions: MappingDefinition[], reader: PathReader): MappingProgram {
+  try {
+    return MappingProgram.compile(definitions, reader);
+  } catch (error) {
+    if (error instanceof MappingError) throw new DomainError('INVALID_INPUT', error.reason, { field: 'mappings' });
+    throw error;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AttributeMappingInput, AttributeMappingType } from '../mappings/attribute-mapping.type';
+import { AttributeMappingInput, AttributeMappingType, definitionsOf, MappingTrialType } from '../mappings/attribute-mapping.type';
 import { decodeCursor, pageSize, toConnection } from '../pagination';
 import { GroupPolicyInput, GroupPolicyType, PolicyProblemType } from '../policies/group-policy.type';
 import { assertValidPolicy, policyProblems } from '../../domain/policies/group-policy.service';
@@ -180,20 +180,31 @@ export class ConnectorResolver {
     @Arg('mappings', () => [AttributeMappingInput], { description: 'The mappings, in order.' }) mappings: AttributeMappingInput[],
     @Ctx() { request, services, config, loaders }: GraphQLContext,
   ): Promise<ConnectorType> {
-    const saved = await services.attributeMappings.replace(
-      request,
-      connectorId,
-      mappings.map((mapping) => ({
-        target: mapping.target,
-        property: mapping.property ?? null,
-        source: mapping.source,
-        transformations: (mapping.transformations ?? []).map((step) => ({ fn: step.fn, ...(step.args ? { args: step.args } : {}) })),
-        onNoMatch: mapping.onNoMatch ?? 'KEEP',
-      })),
-    );
+    const saved = await services.attributeMappings.replace(request, connectorId, definitionsOf(mappings));
     const connector = await services.connectors.get(request, connectorId);
     loaders.attributeMappings.clear(connectorId).prime(connectorId, saved);
     return ConnectorType.from(connector, config.publicUrl);
+  }
+
+  @Query(() => MappingTrialType, {
+    description:
+      'Applies mappings (the defaults when the list is empty) to one directory user’s IdP resource and answers what they make of it; nothing is saved. For an editor’s try-it box. A mapping that does not compile is refused with BAD_USER_INPUT, as setAttributeMappings would.',
+  })
+  async tryAttributeMappings(
+    @Arg('mappings', () => [AttributeMappingInput], { description: 'The mappings to try, in order.' }) mappings: AttributeMappingInput[],
+    @Arg('userId', () => ID, { description: 'A directory user that came from an identity provider.' }) userId: string,
+    @Ctx() { request, services }: GraphQLContext,
+  ): Promise<MappingTrialType> {
+    const { mapped, resource } = await services.attributeMappings.tryOn(request, definitionsOf(mappings), userId);
+    const targets = ['userName', 'displayName', 'email', 'firstName', 'lastName'] as const;
+    return Object.assign(new MappingTrialType(), {
+      ...Object.fromEntries(targets.map((target) => [target, mapped[target] ?? null])),
+      properties: mapped.properties,
+      groupNames: mapped.groupNames,
+      dropped: mapped.dropped,
+      kept: targets.filter((target) => mapped[target] === undefined),
+      idpResource: resource,
+    });
   }
 
   @FieldResolver(() => SyncRunConnection, { description: 'The connector’s sync runs, newest first.' })

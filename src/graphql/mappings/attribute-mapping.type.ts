@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import type { MappingDefinition } from '../../policy/mapping';
 import type { MappingTarget, NoMatchAction } from '../../db/entities/attribute-mapping.entity';
 
 export enum AttributeTarget {
@@ -80,4 +81,50 @@ export class AttributeMappingInput {
 
   @Field(() => NoMatch, { nullable: true, description: 'What happens when nothing comes out (default KEEP).' })
   onNoMatch?: NoMatchAction;
+}
+
+/** The definitions an editor sent, as the domain takes them. */
+export function definitionsOf(mappings: AttributeMappingInput[]): MappingDefinition[] {
+  return mappings.map((mapping) => ({
+    target: mapping.target,
+    property: mapping.property ?? null,
+    source: mapping.source,
+    transformations: (mapping.transformations ?? []).map((step) => ({ fn: step.fn, ...(step.args ? { args: step.args } : {}) })),
+    onNoMatch: mapping.onNoMatch ?? 'KEEP',
+  }));
+}
+
+@ObjectType('MappingTrial', {
+  description: 'What mappings make of one user’s IdP resource, nothing saved. A target the mappings leave as it is (no mapping, or KEEP when nothing came out) is listed in kept and null here.',
+})
+export class MappingTrialType {
+  @Field(() => String, { nullable: true, description: 'The userName the mappings give.' })
+  userName: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The display name.' })
+  displayName: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The email.' })
+  email: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The first name.' })
+  firstName: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The last name.' })
+  lastName: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Custom properties by name; null removes one.' })
+  properties: Record<string, string | null>;
+
+  @Field(() => [String], { description: 'Group names the mappings add to those the IdP reports.' })
+  groupNames: string[];
+
+  @Field({ description: 'Whether a mapping drops the user (the cleanup action would apply).' })
+  dropped: boolean;
+
+  @Field(() => [String], { description: 'The targets left as the directory has them: userName, displayName, email, firstName, lastName.' })
+  kept: string[];
+
+  @Field(() => GraphQLJSONObject, { description: 'The resource the mappings read: what the IdP last wrote for the user.' })
+  idpResource: Record<string, unknown>;
 }
