@@ -5,6 +5,7 @@ import { AuditPage } from './pages/audit';
 import { ConnectorPage } from './pages/connector';
 import { ConnectorsPage } from './pages/connectors';
 import { GroupPage, GroupsPage, UserPage, UsersPage } from './pages/directory';
+import { MappingsPage } from './pages/mappings';
 import { PolicyPage } from './pages/policy';
 import { RunPage, RunsPage } from './pages/runs';
 import { SignIn, Viewer } from './pages/sign-in';
@@ -13,13 +14,14 @@ import { ErrorMessage, Loading } from './ui';
 /** The pages, by the location hash that names them: `#/` the connectors, `#/connectors/<id>` one of them, … */
 type Route =
   | { page: 'connectors' }
-  | { page: 'connector' | 'policy' | 'runs' | 'run' | 'user' | 'group'; id: string }
+  | { page: 'connector' | 'policy' | 'mappings' | 'runs' | 'run' | 'user' | 'group'; id: string }
   | { page: 'users' | 'groups' | 'audit' }
   | { page: 'missing' };
 
 const PATTERNS: Array<[RegExp, (id: string) => Route]> = [
   [/^\/connectors\/([^/]+)$/, (id) => ({ page: 'connector', id })],
   [/^\/connectors\/([^/]+)\/policy$/, (id) => ({ page: 'policy', id })],
+  [/^\/connectors\/([^/]+)\/mappings$/, (id) => ({ page: 'mappings', id })],
   [/^\/connectors\/([^/]+)\/runs$/, (id) => ({ page: 'runs', id })],
   [/^\/runs\/([^/]+)$/, (id) => ({ page: 'run', id })],
   [/^\/users\/([^/]+)$/, (id) => ({ page: 'user', id })],
@@ -38,7 +40,7 @@ function routeOf(hash: string): Route {
 }
 
 const NAV: Array<[href: string, label: string, pages: Array<Route['page']>]> = [
-  ['#/', 'Connectors', ['connectors', 'connector', 'policy', 'runs', 'run']],
+  ['#/', 'Connectors', ['connectors', 'connector', 'policy', 'mappings', 'runs', 'run']],
   ['#/users', 'Users', ['users', 'user']],
   ['#/groups', 'Groups', ['groups', 'group']],
   ['#/audit', 'Audit log', ['audit']],
@@ -122,6 +124,7 @@ function App() {
         {route.page === 'connectors' ? <ConnectorsPage canEdit={canEdit} /> : null}
         {route.page === 'connector' ? <ConnectorPage key={route.id} id={route.id} canEdit={canEdit} /> : null}
         {route.page === 'policy' ? <PolicyPage key={route.id} id={route.id} canEdit={canEdit} /> : null}
+        {route.page === 'mappings' ? <MappingsPage key={route.id} id={route.id} canEdit={canEdit} /> : null}
         {route.page === 'runs' ? <RunsPage key={route.id} id={route.id} /> : null}
         {route.page === 'run' ? <RunPage key={route.id} id={route.id} /> : null}
         {route.page === 'users' ? <UsersPage /> : null}

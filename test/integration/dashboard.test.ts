@@ -167,6 +167,34 @@ for (const kind of databaseKinds()) {
       await page.getByRole('row', { name: /connector\.updateGroupPolicy/ }).first().waitFor();
     });
 
+    it('when the admin edits the mappings, then the try-it box shows what they make of a user before they are saved', async () => {
+      await page.goto(`${server.url}/#/connectors/${created.id}`);
+      await page.getByRole('link', { name: 'Attribute mappings' }).click();
+      await page.getByRole('heading', { name: 'Attribute mappings' }).waitFor();
+      await page.getByRole('button', { name: 'Add a mapping' }).click();
+      await page.getByLabel('Source').fill('{name.givenName}');
+      await page.getByRole('button', { name: 'Add a transformation' }).click();
+      await page.getByLabel('Transformation 1', { exact: true }).selectOption('regexReplace');
+      const args = page.getByLabel('Arguments of transformation 1 (JSON)');
+      await args.fill('{"pattern": ');
+      await page.getByRole('alert').filter({ hasText: 'the arguments of regexReplace are not JSON' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Save mappings' }).isDisabled(), true);
+      await page.getByLabel('Transformation 1', { exact: true }).selectOption('uppercase');
+      await page.getByLabel('A user of this connector (userName or its start)').fill('ali');
+      await page.getByRole('button', { name: 'Apply the mappings' }).click();
+      const trial = page.getByRole('region', { name: 'The mappings applied to alice@contoso.test' });
+      await trial.waitFor();
+      assert.match((await trial.getByRole('row', { name: /Display name/ }).textContent())!, /Display name\s*ALICE/);
+      assert.match((await trial.getByRole('row', { name: /userName/ }).textContent())!, /kept as the directory has it/);
+      const [{ n: before }] = await server.dataSource.query('SELECT COUNT(*) AS n FROM attribute_mappings WHERE connectorId = ?', [created.id]);
+      assert.equal(Number(before), 0, 'trying saves nothing');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'mappings.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Save mappings' }).click();
+      await page.getByRole('status').filter({ hasText: 'every user is mapped anew' }).waitFor();
+      const saved = await server.dataSource.query('SELECT target, source FROM attribute_mappings WHERE connectorId = ?', [created.id]);
+      assert.deepEqual(saved.map((row: { target: string; source: string }) => [row.target, row.source]), [['DISPLAY_NAME', '{name.givenName}']]);
+    });
+
     it('when a reader signs in, then everything reads and nothing offers an edit', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await signIn(readerToken);
@@ -180,16 +208,50 @@ for (const kind of databaseKinds()) {
       assert.equal(await page.getByRole('checkbox', { name: /Provisioning on/ }).isDisabled(), true);
     });
 
-    it('when the window is 390 px wide, then the pages fit it', async () => {
+    it('when the window is 390 px wide, then every page fits it', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
-      for (const hash of ['#/', `#/connectors/${(await server.services.connectors.list({ requestId: 't', actor: { kind: 'admin', tokenId: null, name: 't', role: 'ADMIN' } }))[0].id}`]) {
+      const [user] = await server.dataSource.query("SELECT id FROM users WHERE userName = 'alice@contoso.test'");
+      const [group] = await server.dataSource.query("SELECT id FROM `groups` WHERE name = 'jira-users'");
+      const [run] = await server.dataSource.query("SELECT id FROM sync_runs WHERE connectorId = ? AND kind = 'FULL'", [created.id]);
+      const pages = ['#/', `#/connectors/${created.id}`, `#/connectors/${created.id}/policy`, `#/connectors/${created.id}/mappings`, `#/connectors/${created.id}/runs`, `#/runs/${run.id}`];
+      pages.push('#/users', `#/users/${user.id}`, '#/groups', `#/groups/${group.id}`, '#/audit');
+      for (const hash of pages) {
         await page.goto(`${server.url}/${hash}`);
-        await page.getByRole('heading').first().waitFor();
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.getByText(/^Loading/).waitFor({ state: 'detached' });
         const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         assert.ok(overflow <= 0, `${hash} is ${overflow} px too wide`);
       }
+      await page.goto(`${server.url}/#/connectors/${created.id}`);
+      await page.getByRole('heading', { name: 'Contoso Entra' }).waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'connector-390.png'), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    it('when only the keyboard is used, then the skip link and the main navigation reach the pages', async () => {
+      // A fresh document: focus starts at its top, not where the last page left it.
+      await page.goto('about:blank');
+      await page.goto(`${server.url}/#/`);
+      await page.getByRole('heading', { name: 'Connectors' }).waitFor();
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate<string>('document.activeElement.textContent'), 'Skip to the page');
+      for (let step = 0; step < 10 && (await page.evaluate<string>('document.activeElement.textContent')) !== 'Groups'; step += 1) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Groups' }).waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Groups' }).getAttribute('aria-current'), 'page');
+    });
+
+    it('when the token is revoked during the session, then the next request goes back to the sign-in page, saying why', async () => {
+      const { token, adminToken } = await server.services.adminTokens.create({ requestId: 't', actor: { kind: 'admin', tokenId: null, name: 't', role: 'ADMIN' } }, 'short-lived', 'ADMIN');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signIn(token);
+      await page.getByText('short-lived · admin').waitFor();
+      // The page has loaded what it shows: the next request is the one after the revoke.
+      await page.getByRole('row', { name: /Contoso Entra/ }).waitFor();
+      await server.services.adminTokens.revoke({ requestId: 't', actor: { kind: 'admin', tokenId: null, name: 't', role: 'ADMIN' } }, adminToken.id);
+      await page.getByRole('link', { name: 'Users', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'The token is no longer accepted: sign in again.' }).waitFor();
+      await page.getByLabel('Admin or reader token').waitFor();
     });
   });
 }

@@ -71,6 +71,7 @@ export function ConnectorPage({ id, canEdit }: { id: string; canEdit: boolean })
       </p>
       <nav class="subnav" aria-label={`${connector.name}: more`}>
         <a href={`#/connectors/${connector.id}/policy`}>Group policy</a>
+        <a href={`#/connectors/${connector.id}/mappings`}>Attribute mappings</a>
         <a href={`#/connectors/${connector.id}/runs`}>Sync runs</a>
       </nav>
       <Section title="SCIM endpoint">
