@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { newId } from '../../src/db/columns';
+import { ConnectorEntity, SyncRunEntity } from '../../src/db/entities';
+import { zeroCounts } from '../../src/domain/sync/directory-sync.service';
 import { databaseKinds } from '../support/databases';
 import { scim } from '../support/scim-client';
 import { issueReaderToken, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
@@ -195,6 +198,36 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(saved.map((row: { target: string; source: string }) => [row.target, row.source]), [['DISPLAY_NAME', '{name.givenName}']]);
     });
 
+    it('when a full sync is running, then the sync runs page shows its progress until it ends', async () => {
+      // A run as a node records it mid-way (holding the connector's lease), moved on by hand below.
+      const now = new Date();
+      const run: SyncRunEntity = {
+        id: newId(),
+        connectorId: created.id,
+        kind: 'FULL',
+        status: 'RUNNING',
+        startedAt: now,
+        finishedAt: null,
+        lastActivityAt: now,
+        ...zeroCounts(),
+        usersProcessed: 1,
+        usersTotal: 3,
+        memory: null,
+        diff: null,
+      };
+      await server.dataSource.getRepository(SyncRunEntity).insert(run);
+      await server.dataSource.getRepository(ConnectorEntity).update({ id: created.id }, { syncLeaseOwner: run.id, syncLeaseUntil: new Date(Date.now() + 60_000) });
+      await page.goto(`${server.url}/#/connectors/${created.id}/runs`);
+      const running = page.getByRole('region', { name: 'Running now' });
+      await running.getByRole('status').filter({ hasText: '1 of 3 users' }).waitFor();
+      assert.equal(await running.getByRole('progressbar').getAttribute('value'), '1');
+      await server.dataSource.getRepository(SyncRunEntity).update({ id: run.id }, { usersProcessed: 2 });
+      await running.getByRole('status').filter({ hasText: '2 of 3 users' }).waitFor();
+      await server.dataSource.getRepository(SyncRunEntity).update({ id: run.id }, { usersProcessed: 3, status: 'SUCCEEDED', finishedAt: new Date() });
+      await server.dataSource.getRepository(ConnectorEntity).update({ id: created.id }, { syncLeaseOwner: null, syncLeaseUntil: null });
+      await running.getByText('It ended: succeeded').waitFor();
+    });
+
     it('when a reader signs in, then everything reads and nothing offers an edit', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await signIn(readerToken);
@@ -206,6 +239,18 @@ for (const kind of databaseKinds()) {
       assert.equal(await page.getByRole('button', { name: 'Save settings' }).count(), 0);
       assert.equal(await page.getByRole('button', { name: 'Rotate token' }).count(), 0);
       assert.equal(await page.getByRole('checkbox', { name: /Provisioning on/ }).isDisabled(), true);
+      await page.getByRole('link', { name: 'Group policy' }).click();
+      await page.getByLabel('Only assign').waitFor();
+      assert.equal(await page.getByLabel('Only assign').getAttribute('readonly'), '');
+      assert.equal(await page.getByRole('button', { name: /Preview changes|Save policy/ }).count(), 0);
+      await page.goto(`${server.url}/#/connectors/${created.id}/mappings`);
+      await page.getByLabel('Source').waitFor();
+      assert.equal(await page.getByLabel('Source').isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: /Save mappings|Add a mapping/ }).count(), 0);
+      // Trying mappings reads only: a reader may.
+      await page.getByLabel('A user of this connector (userName or its start)').fill('bob');
+      await page.getByRole('button', { name: 'Apply the mappings' }).click();
+      await page.getByRole('region', { name: 'The mappings applied to bob@contoso.test' }).waitFor();
     });
 
     it('when the window is 390 px wide, then every page fits it', async () => {
