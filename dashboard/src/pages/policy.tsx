@@ -35,6 +35,7 @@ export function PolicyPage({ id, canEdit }: { id: string; canEdit: boolean }) {
   const { data, error, reload } = useQuery<{ connector: { id: string; name: string; groupPolicy: Policy } | null }>(READ, { id });
   const [texts, setTexts] = useState<Record<ListName, string> | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
+  const [checkError, setCheckError] = useState<ApiError | null>(null);
   const [previewed, setPreviewed] = useState<{ input: string; run: RunSummary } | null>(null);
   const [saved, setSaved] = useState(false);
   const { run, error: runError } = useRun(previewed?.run ?? null);
@@ -54,8 +55,8 @@ export function PolicyPage({ id, canEdit }: { id: string; canEdit: boolean }) {
     if (!input) return undefined;
     const timer = setTimeout(() => {
       gql<{ checkGroupPolicy: Problem[] }>(CHECK, { input }).then(
-        (answer) => setProblems(answer.checkGroupPolicy),
-        (failure: unknown) => setProblems(failure instanceof ApiError ? [{ list: 'onlyAssign', pattern: '', reason: failure.message }] : []),
+        (answer) => (setProblems(answer.checkGroupPolicy), setCheckError(null)),
+        (failure: unknown) => setCheckError(failure instanceof ApiError ? failure : new ApiError(String(failure), null)),
       );
     }, 300);
     return () => clearTimeout(timer);
@@ -129,7 +130,7 @@ export function PolicyPage({ id, canEdit }: { id: string; canEdit: boolean }) {
           </div>
         ) : null}
       </form>
-      <ErrorMessage error={preview.error ?? save.error ?? runError} />
+      <ErrorMessage error={checkError ?? preview.error ?? save.error ?? runError} />
       {run && previewed?.input === inputKey ? (
         <section aria-label="Preview">
           <h2>Preview</h2>
