@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const banner = [
     '',
     `SCIM Directory is listening on http://${config.host}:${port}`,
+    `  Dashboard:         ${config.publicUrl}/ (sign in with an admin token)`,
     `  GraphQL admin API: ${config.publicUrl}/graphql`,
     `  SCIM base URLs:    ${config.publicUrl}/scim/v2/<connector id> (createConnector answers each one)`,
     `  Health:            ${config.publicUrl}/healthz, ${config.publicUrl}/readyz, ${config.publicUrl}/metrics`,

@@ -17,6 +17,7 @@ for (const kind of databaseKinds()) {
     it('when it first starts without ADMIN_TOKEN, then it migrates, prints the URLs and a working admin token once', async () => {
       const first = await start({ DATABASE_URL: databaseUrl(scratch.config) });
       const banner = first.stdout();
+      assert.match(banner, /Dashboard: +http:\/\/localhost:\d+\/ /);
       assert.match(banner, /GraphQL admin API: http:\/\/localhost:\d+\/graphql/);
       assert.match(banner, /Health: +http:\/\/localhost:\d+\/healthz/);
       const token = /^\s+(admin_\S+)$/m.exec(banner)?.[1];
