@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { databaseKinds } from '../support/databases';
+import { createConnector } from '../support/scim-client';
 import { issueReaderToken, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
 for (const kind of databaseKinds()) {
@@ -20,6 +21,8 @@ for (const kind of databaseKinds()) {
       });
       server = await startTestServer(kind, { log: pino({ level: 'info' }, sink) });
       readerToken = await issueReaderToken(server);
+      // A connector, so that its fields (syncRuns) resolve.
+      await createConnector(server.url, 'errors');
     });
     after(() => server.close());
 
@@ -39,6 +42,7 @@ for (const kind of databaseKinds()) {
       ['FORBIDDEN', 'by a reader', () => readerToken, 'mutation { createGroup(name: "x") { id } }'],
       ['BAD_USER_INPUT', 'by an admin', () => TEST_ADMIN_TOKEN, 'mutation { createGroup(name: "   ") { id } }', 'name'],
       ['BAD_USER_INPUT', 'by an admin', () => TEST_ADMIN_TOKEN, '{ users(first: 201) { totalCount } }', 'first'],
+      ['BAD_USER_INPUT', 'by an admin', () => TEST_ADMIN_TOKEN, `{ connectors { syncRuns(after: "${Buffer.from(JSON.stringify(['not a time', 'x'])).toString('base64url')}") { totalCount } } }`, 'after'],
       ['NOT_FOUND', 'by an admin', () => TEST_ADMIN_TOKEN, 'mutation { revokeAdminToken(id: "missing") { id } }'],
       ['CONFLICT', 'by an admin', () => TEST_ADMIN_TOKEN, 'mutation { createAdminToken(name: "dashboard", role: READER) { token } }', 'name'],
     ];

@@ -4,6 +4,7 @@ import { decodeCursor, pageSize, toConnection } from '../pagination';
 import { GroupPolicyInput, GroupPolicyType, PolicyProblemType } from '../policies/group-policy.type';
 import { assertValidPolicy, policyProblems } from '../../domain/policies/group-policy.service';
 import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
+import { DomainError } from '../../domain/errors';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
 import { ConnectorStatsType, ConnectorTokenType, DirectoryType, ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
@@ -215,10 +216,12 @@ export class ConnectorResolver {
     @Ctx() { loaders }: GraphQLContext,
   ): Promise<SyncRunConnection> {
     const cursor = decodeCursor(after, 2);
+    const startedAt = cursor && new Date(cursor[0]);
+    if (startedAt && Number.isNaN(startedAt.getTime())) throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
     const page = await loaders.syncRunPages.load({
       connectorId: connector.id,
       first: pageSize(first),
-      after: cursor ? { startedAt: new Date(cursor[0]), id: cursor[1] } : null,
+      after: cursor && startedAt ? { startedAt, id: cursor[1] } : null,
     });
     return toConnection(page, SyncRunType.from, (run) => [run.startedAt.toISOString(), run.id]);
   }

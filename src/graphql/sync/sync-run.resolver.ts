@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decodeCursor, pageSize, toConnection } from '../pagination';
+import { DomainError } from '../../domain/errors';
 import type { GraphQLContext } from '../context';
 import { SyncLogEntryConnection, SyncLogEntryType, SyncRunType } from './sync-run.type';
 
@@ -35,7 +36,8 @@ export class SyncRunResolver {
   ): Promise<SyncLogEntryConnection> {
     const cursor = decodeCursor(after, 1);
     const afterId = cursor ? Number(cursor[0]) : null;
-    const page = await loaders.logPages.load({ syncRunId: run.id, first: pageSize(first), afterId: Number.isInteger(afterId) ? afterId : null });
+    if (afterId !== null && !Number.isSafeInteger(afterId)) throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
+    const page = await loaders.logPages.load({ syncRunId: run.id, first: pageSize(first), afterId });
     return toConnection(
       page,
       (entry) => Object.assign(new SyncLogEntryType(), { at: entry.at, level: entry.level, message: entry.message, userName: entry.userName }),
