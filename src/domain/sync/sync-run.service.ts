@@ -79,12 +79,7 @@ export class SyncRunService {
    * there is one). A preview may try a proposed group policy instead of the saved one.
    */
   async request(ctx: RequestContext, connectorId: string, kind: { dryRun: false } | { dryRun: true; proposedPolicy?: Partial<GroupPolicy> }): Promise<StartedRun> {
-    const started = await this.start(ctx, connectorId, kind.dryRun, { proposedPolicy: kind.dryRun ? kind.proposedPolicy : undefined });
-    const after = { dryRun: kind.dryRun, syncRunId: started.run.id, ...(kind.dryRun && kind.proposedPolicy ? { proposedPolicy: { ...kind.proposedPolicy } } : {}) };
-    await this.transactions.run((manager) =>
-      this.audit.record(manager, ctx, { action: kind.dryRun && kind.proposedPolicy ? 'connector.previewGroupPolicy' : 'connector.runSync', targetType: 'Connector', targetId: connectorId, after }),
-    );
-    return started;
+    return this.start(ctx, connectorId, kind.dryRun, { proposedPolicy: kind.dryRun ? kind.proposedPolicy : undefined, audited: true });
   }
 
   /**
@@ -95,9 +90,20 @@ export class SyncRunService {
     ctx: RequestContext,
     connectorId: string,
     dryRun: boolean,
-    options: { retried?: boolean; proposedPolicy?: Partial<GroupPolicy> } = {},
+    options: { retried?: boolean; proposedPolicy?: Partial<GroupPolicy>; audited?: boolean } = {},
   ): Promise<StartedRun> {
     if (options.proposedPolicy && !dryRun) throw new Error('a proposed policy is for previews only');
+    /** An admin's request goes in the audit trail with the run that answers it, in that run's transaction. */
+    const audit = async (manager: EntityManager, syncRunId: string) => {
+      if (!options.audited) return;
+      const proposed = options.proposedPolicy;
+      await this.audit.record(manager, ctx, {
+        action: proposed ? 'connector.previewGroupPolicy' : 'connector.runSync',
+        targetType: 'Connector',
+        targetId: connectorId,
+        after: { dryRun, syncRunId, ...(proposed ? { proposedPolicy: { ...proposed } } : {}) },
+      });
+    };
     const connector = await this.connectors.get(ctx, connectorId);
     const now = new Date();
     const run: SyncRunEntity = {
@@ -119,11 +125,15 @@ export class SyncRunService {
     const started = await this.transactions.run(async (manager) => {
       if (!dryRun && !(await this.takeLease(manager, connectorId, run.id, now, connector.syncLeaseOwner))) return false;
       await manager.insert(SyncRunEntity, run);
+      await audit(manager, run.id);
       return true;
     });
     if (!started) {
       const running = await this.runningFullSync(connectorId);
-      if (running) return { run: running, finished: () => this.whenFinished(running.id) };
+      if (running) {
+        await this.transactions.run((manager) => audit(manager, running.id));
+        return { run: running, finished: () => this.whenFinished(running.id) };
+      }
       // The run holding the lease ended in between: the lease is free again.
       if (!options.retried) return this.start(ctx, connectorId, dryRun, { ...options, retried: true });
       throw new DomainError('CONFLICT', 'full syncs of this connector keep starting on other nodes; try again in a moment');
