@@ -1,5 +1,5 @@
 import { DataSource, IsNull } from 'typeorm';
-import { NAME_LENGTH, newId } from '../../db/columns';
+import { newId } from '../../db/columns';
 import { AdminRole, AdminTokenEntity } from '../../db/entities/admin-token.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { forUpdate } from '../../db/sql';
@@ -7,6 +7,7 @@ import type { Transactions } from '../../db/transactions';
 import type { AuditService } from '../audit/audit.service';
 import type { Actor, RequestContext } from '../context';
 import { DomainError } from '../errors';
+import { validName } from '../names';
 import { hashesEqual, hashToken, issueToken } from '../secrets';
 
 /** The name of the token generated on the first start; unique, so two nodes starting together make one. */
@@ -79,9 +80,7 @@ export class AdminTokenService {
 
   /** Issues a named token with a role; the token in clear is in this answer only. */
   async create(ctx: RequestContext, rawName: string, role: AdminRole): Promise<{ adminToken: AdminTokenEntity; token: string }> {
-    const name = rawName.trim();
-    if (name === '') throw new DomainError('INVALID_INPUT', 'name must not be empty', { field: 'name' });
-    if (name.length > NAME_LENGTH) throw new DomainError('INVALID_INPUT', `name must be at most ${NAME_LENGTH} characters`, { field: 'name' });
+    const name = validName(rawName);
     const issued = issueToken('admin');
     const adminToken: AdminTokenEntity = {
       id: newId(),

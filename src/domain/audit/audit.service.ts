@@ -57,4 +57,3 @@ export interface AuditQuery {
   first: number;
   afterId: number | null;
 }
-

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, In } from 'typeorm';
-import { newId, NAME_LENGTH } from '../../db/columns';
+import { newId } from '../../db/columns';
 import { ConnectorTokenEntity } from '../../db/entities/connector-token.entity';
 import { CleanupAction, ConnectorEntity, CopyBehaviour, DEFAULT_COPY_BEHAVIOUR } from '../../db/entities/connector.entity';
 import { DirectoryEntity } from '../../db/entities/directory.entity';
@@ -8,6 +8,7 @@ import type { Transactions } from '../../db/transactions';
 import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
+import { validName } from '../names';
 import type { SettingsChanges } from './settings-changes';
 import { hashesEqual, hashToken, issueToken } from '../secrets';
 
@@ -345,13 +346,4 @@ async function validCopySources(manager: EntityManager, connector: ConnectorEnti
   const found = ids.length === 0 ? [] : await manager.findBy(DirectoryEntity, { id: In(ids) });
   const missing = ids.filter((id) => !found.some((directory) => directory.id === id));
   if (missing.length > 0) throw new DomainError('INVALID_INPUT', `no directory with id ${missing.map((id) => `"${id}"`).join(', ')}`, { field: 'copyBehaviour' });
-}
-
-function validName(raw: string): string {
-  const name = raw.trim();
-  if (name === '') throw new DomainError('INVALID_INPUT', 'name must not be empty', { field: 'name' });
-  if (name.length > NAME_LENGTH) {
-    throw new DomainError('INVALID_INPUT', `name must be at most ${NAME_LENGTH} characters`, { field: 'name' });
-  }
-  return name;
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { caseKey, NAME_LENGTH, newId } from '../../db/columns';
+import { caseKey, newId } from '../../db/columns';
 import { GroupEntity, GroupOrigin } from '../../db/entities/group.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { forUpdate, placeholders, rowsByPart, startsWith, unionOfParts } from '../../db/sql';
@@ -7,6 +7,7 @@ import type { Transactions } from '../../db/transactions';
 import type { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../context';
 import { DomainError } from '../errors';
+import { validName } from '../names';
 import { DirectoryGroup, DirectoryUser, GROUP_COLUMNS, groupOf, Page, searchPrefix, USER_COLUMNS, userOf } from './directory.types';
 
 export interface GroupQuery {
@@ -105,9 +106,7 @@ export class GroupService {
 
   /** A local group. Names are unique regardless of case: a taken name is a CONFLICT. */
   async create(ctx: RequestContext, rawName: string): Promise<DirectoryGroup> {
-    const name = rawName.trim();
-    if (name === '') throw new DomainError('INVALID_INPUT', 'name must not be empty', { field: 'name' });
-    if (name.length > NAME_LENGTH) throw new DomainError('INVALID_INPUT', `name must be at most ${NAME_LENGTH} characters`, { field: 'name' });
+    const name = validName(rawName);
     const now = new Date();
     const group: GroupEntity = { id: newId(), name, nameKey: caseKey(name), origin: 'LOCAL', createdAt: now, updatedAt: now };
     try {

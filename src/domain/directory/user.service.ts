@@ -157,4 +157,3 @@ export class UserService {
     return stats;
   }
 }
-
