@@ -52,16 +52,24 @@ export function encodeCursor(parts: string[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, length: number): string[] | null {
+/**
+ * The parts of an `after` cursor, checked: `length` strings, each of which `valid` accepts at its
+ * position (a line id must be a whole number, a time must parse). Anything else is
+ * BAD_USER_INPUT on `after`, never a statement with a nonsense key.
+ */
+export function decodeCursor(cursor: string | null | undefined, length: number, valid: (part: string, index: number) => boolean = () => true): string[] | null {
   if (cursor === null || cursor === undefined) return null;
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === length && parts.every((part) => typeof part === 'string')) return parts;
+    if (Array.isArray(parts) && parts.length === length && parts.every((part, index) => typeof part === 'string' && valid(part, index))) return parts;
   } catch {
     // Falls through to the error below.
   }
   throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
 }
+
+/** For decodeCursor: a row id that is a whole number. */
+export const wholeNumberPart = (part: string): boolean => Number.isSafeInteger(Number(part));
 
 /** A connection from a page of domain items: each mapped to its node, with a cursor of `key`'s parts. */
 export function toConnection<T, N>(

@@ -11,7 +11,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { ConnectorService } from '../connectors/connector.service';
 import type { SettingsChanges } from '../connectors/settings-changes';
 import type { Page } from '../directory/directory.types';
-import type { GroupPolicy } from '../policies/group-policy.service';
+import { assertValidPolicy, GroupPolicy } from '../policies/group-policy.service';
 import { DomainError } from '../errors';
 import { DirectorySyncService, summary, SyncCounts, zeroCounts } from './directory-sync.service';
 import { memoryNow, withMemoryNow } from './memory';
@@ -79,6 +79,8 @@ export class SyncRunService {
    * there is one). A preview may try a proposed group policy instead of the saved one.
    */
   async request(ctx: RequestContext, connectorId: string, kind: { dryRun: false } | { dryRun: true; proposedPolicy?: Partial<GroupPolicy> }): Promise<StartedRun> {
+    // Checked as a save would check them: a preview of lists that cannot be saved tells nothing.
+    if (kind.dryRun && kind.proposedPolicy) assertValidPolicy(kind.proposedPolicy);
     return this.start(ctx, connectorId, kind.dryRun, { proposedPolicy: kind.dryRun ? kind.proposedPolicy : undefined, audited: true });
   }
 

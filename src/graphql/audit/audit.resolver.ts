@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { DomainError } from '../../domain/errors';
 import type { GraphQLContext } from '../context';
-import { decodeCursor, pageSize, toConnection } from '../pagination';
+import { decodeCursor, pageSize, toConnection, wholeNumberPart } from '../pagination';
 import { AuditEventConnection, AuditEventType } from './audit-event.type';
 
 @Resolver()
@@ -16,9 +16,8 @@ export class AuditResolver {
     @Ctx() { request, services }: GraphQLContext,
   ): Promise<AuditEventConnection> {
     if (targetId != null && targetType == null) throw new DomainError('INVALID_INPUT', 'targetId needs targetType', { field: 'targetId' });
-    const cursor = decodeCursor(after, 1);
+    const cursor = decodeCursor(after, 1, wholeNumberPart);
     const afterId = cursor && Number(cursor[0]);
-    if (afterId !== null && !Number.isSafeInteger(afterId)) throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
     const page = await services.audit.list(request, { targetType: targetType ?? null, targetId: targetId ?? null, first: pageSize(first), afterId });
     return toConnection(page, AuditEventType.from, (event) => [String(event.id)]);
   }

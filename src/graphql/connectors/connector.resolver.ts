@@ -2,9 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { AttributeMappingInput, AttributeMappingType, definitionsOf, MappingTrialType } from '../mappings/attribute-mapping.type';
 import { decodeCursor, pageSize, toConnection } from '../pagination';
 import { GroupPolicyInput, GroupPolicyType, PolicyProblemType } from '../policies/group-policy.type';
-import { assertValidPolicy, policyProblems } from '../../domain/policies/group-policy.service';
+import { policyProblems } from '../../domain/policies/group-policy.service';
 import { SyncRunConnection, SyncRunType } from '../sync/sync-run.type';
-import { DomainError } from '../../domain/errors';
 import type { GraphQLContext } from '../context';
 import { CreateConnectorInput } from './connector.input';
 import { ConnectorStatsType, ConnectorTokenType, DirectoryType, ConnectorType, CreateConnectorPayload, RotateConnectorTokenPayload, UpdateConnectorInput } from './connector.type';
@@ -160,9 +159,7 @@ export class ConnectorResolver {
     @Arg('wait', { defaultValue: false, description: 'Answer when the preview has finished.' }) wait: boolean,
     @Ctx() { request, services }: GraphQLContext,
   ): Promise<SyncRunType> {
-    const proposedPolicy = { ...input };
-    assertValidPolicy(proposedPolicy);
-    const { run, finished } = await services.syncRuns.request(request, connectorId, { dryRun: true, proposedPolicy });
+    const { run, finished } = await services.syncRuns.request(request, connectorId, { dryRun: true, proposedPolicy: { ...input } });
     return SyncRunType.from(wait ? await finished() : run);
   }
 
@@ -215,13 +212,12 @@ export class ConnectorResolver {
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Ctx() { loaders }: GraphQLContext,
   ): Promise<SyncRunConnection> {
-    const cursor = decodeCursor(after, 2);
-    const startedAt = cursor && new Date(cursor[0]);
-    if (startedAt && Number.isNaN(startedAt.getTime())) throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
+    // The first part is the run's start, an ISO time.
+    const cursor = decodeCursor(after, 2, (part, index) => index > 0 || !Number.isNaN(Date.parse(part)));
     const page = await loaders.syncRunPages.load({
       connectorId: connector.id,
       first: pageSize(first),
-      after: cursor && startedAt ? { startedAt, id: cursor[1] } : null,
+      after: cursor && { startedAt: new Date(cursor[0]), id: cursor[1] },
     });
     return toConnection(page, SyncRunType.from, (run) => [run.startedAt.toISOString(), run.id]);
   }

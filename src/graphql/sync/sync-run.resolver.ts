@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeCursor, pageSize, toConnection } from '../pagination';
-import { DomainError } from '../../domain/errors';
+import { decodeCursor, pageSize, toConnection, wholeNumberPart } from '../pagination';
 import type { GraphQLContext } from '../context';
 import { SyncLogEntryConnection, SyncLogEntryType, SyncRunType } from './sync-run.type';
 
@@ -34,9 +33,8 @@ export class SyncRunResolver {
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Ctx() { loaders }: GraphQLContext,
   ): Promise<SyncLogEntryConnection> {
-    const cursor = decodeCursor(after, 1);
-    const afterId = cursor ? Number(cursor[0]) : null;
-    if (afterId !== null && !Number.isSafeInteger(afterId)) throw new DomainError('INVALID_INPUT', 'after is not a cursor of this list', { field: 'after' });
+    const cursor = decodeCursor(after, 1, wholeNumberPart);
+    const afterId = cursor && Number(cursor[0]);
     const page = await loaders.logPages.load({ syncRunId: run.id, first: pageSize(first), afterId });
     return toConnection(
       page,
