@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
@@ -6,6 +7,7 @@ import { isReady } from './db/data-source';
 import type { Services } from './domain/services';
 import { createGraphQLEndpoint } from './graphql/server';
 import { HttpInstrumentation, RequestScope } from './http/instrumentation';
+import { jsonProblem, JsonBodyError, MAX_JSON_DEPTH } from './http/json-body';
 import type { Logger } from './logger';
 import { createScimHandler, SCIM_PREFIX } from './scim/handler';
 
@@ -28,6 +30,30 @@ export interface App {
 
 /** The JSON body limit of the admin API. */
 const GRAPHQL_BODY_LIMIT = '1mb';
+
+/**
+ * The admin API's JSON body, held to what the SCIM front asks of its bodies (parseJsonBody):
+ * valid UTF-8, nested at most MAX_JSON_DEPTH, no lone surrogates. body-parser would otherwise
+ * replace bad bytes with U+FFFD and hand graphql-js input that its recursive coercion overflows on.
+ */
+const graphqlBody = express.json({
+  limit: GRAPHQL_BODY_LIMIT,
+  verify: (_req, _res, bytes) => {
+    if (!isUtf8(bytes)) throw Object.assign(new JsonBodyError('the body is not valid UTF-8'), { status: 400 });
+  },
+});
+
+const checkedGraphqlBody: RequestHandler = (req, _res, next) => {
+  const problem = req.body === undefined ? undefined : jsonProblem(req.body, MAX_JSON_DEPTH);
+  next(problem ? Object.assign(new JsonBodyError(problem), { status: 400 }) : undefined);
+};
+
+/** A body the admin API cannot read, answered as a GraphQL error (Apollo's BAD_REQUEST) rather than the app's plain one. */
+const graphqlBodyError: ErrorRequestHandler = (error, _req, res, next) => {
+  const status = typeof error?.status === 'number' ? error.status : 500;
+  if (status < 400 || status >= 500) return next(error);
+  res.status(status).json({ errors: [{ message: String(error.message), extensions: { code: 'BAD_REQUEST' } }] });
+};
 
 /** Where `npm run build` puts the dashboard (scripts/build-dashboard.mjs). */
 const DASHBOARD_DIR = path.resolve(__dirname, '../dashboard');
@@ -83,7 +109,7 @@ export async function createApp(services: Services, config: Pick<Config, 'public
   });
 
   const graphql = await createGraphQLEndpoint(services, config);
-  app.use('/graphql', routed('/graphql'), express.json({ limit: GRAPHQL_BODY_LIMIT }), graphql.handler);
+  app.use('/graphql', routed('/graphql'), graphqlBody, checkedGraphqlBody, graphql.handler, graphqlBodyError);
 
   app.use(
     express.static(DASHBOARD_DIR, {

@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors';
 import { bearerToken } from '../domain/secrets';
 import type { Services } from '../domain/services';
 import type { RequestScope } from '../http/instrumentation';
+import { JsonBodyError, parseJsonBody } from '../http/json-body';
 import { runBulk } from './bulk';
 import type { ScimContext } from './context';
 import { resourceTypes, schemas, serviceProviderConfig } from './discovery';
@@ -156,7 +157,7 @@ function isJson(contentType: string | undefined): boolean {
   return contentType === undefined || /^application\/(scim\+)?json\s*(;|$)/i.test(contentType);
 }
 
-/** The request's JSON body (undefined when empty), read up to MAX_BODY_BYTES. */
+/** The request's JSON body (undefined when empty), read up to MAX_BODY_BYTES; see parseJsonBody for what it must be. */
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -173,12 +174,11 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
-  if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
-  } catch {
-    throw ScimError.badRequest('invalidSyntax', 'the body is not valid JSON');
+    return parseJsonBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  } catch (error) {
+    if (error instanceof JsonBodyError) throw ScimError.badRequest('invalidSyntax', error.message);
+    throw error;
   }
 }
 
