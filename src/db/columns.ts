@@ -50,6 +50,14 @@ export function JsonColumn(options: Pick<ColumnOptions, 'nullable'> = {}): Prope
 }
 
 /**
+ * Whether a name fits a NameColumn and its case-folded key the key column beside it: NFC and
+ * lowercasing can lengthen text ("İ" becomes two characters).
+ */
+export function fitsNameColumn(name: string): boolean {
+  return name.length <= NAME_LENGTH && caseKey(name).length <= NAME_LENGTH;
+}
+
+/**
  * The key a case-insensitive unique index is built on. Both databases compare it byte for byte
  * (MySQL tables use utf8mb4_bin), so "Ä" and "ä" collide everywhere, and "a" and "á" nowhere.
  */

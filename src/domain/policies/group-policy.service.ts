@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { NAME_LENGTH, newId } from '../../db/columns';
+import { fitsNameColumn, NAME_LENGTH, newId } from '../../db/columns';
 import { PolicyKind, PolicyRuleEntity } from '../../db/entities/policy-rule.entity';
 import { forUpdate } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
@@ -119,7 +119,7 @@ export function assertValidPolicy(changes: Partial<GroupPolicy>): void {
 /** Always assign names groups to create and join: names, not patterns. */
 function groupNameProblem(name: string): string | null {
   if (name.trim() === '') return 'a group name must not be empty';
-  return name.length > NAME_LENGTH ? `a group name is at most ${NAME_LENGTH} characters` : null;
+  return !fitsNameColumn(name) ? `a group name is at most ${NAME_LENGTH} characters` : null;
 }
 
 function patternProblem(pattern: string): string | null {

@@ -1,7 +1,7 @@
 import type { IdpGroupRecord, IdpGroupWrite, IdpMember } from '../../domain/idp/idp.types';
 import { coerceResource } from '../coerce';
 import { ScimError } from '../errors';
-import { attribute, isObject, Json, keyOf, optionalString, requiredString, withSchemas } from '../resource';
+import { attribute, checkLimits, isObject, Json, keyOf, optionalString, requiredString, withSchemas } from '../resource';
 import { GROUP_SCHEMA_ID } from '../schema/definitions';
 import { userLocation } from '../users/user.mapper';
 
@@ -11,6 +11,7 @@ export function groupWrite(resource: Json): { write: IdpGroupWrite; memberIds: s
   const membersKey = keyOf(coerced, 'members');
   const members = membersKey === undefined ? undefined : coerced[membersKey];
   if (membersKey !== undefined) delete coerced[membersKey];
+  checkLimits(coerced);
   return {
     write: {
       resource: coerced,

@@ -2,7 +2,7 @@ import { caseKey } from '../../db/columns';
 import type { IdpEmail, IdpUserRecord, IdpUserWrite } from '../../domain/idp/idp.types';
 import { coerceResource } from '../coerce';
 import { ScimError } from '../errors';
-import { attribute, isObject, Json, optionalString, requiredString, withSchemas } from '../resource';
+import { attribute, checkedLength, checkLimits, isObject, Json, optionalString, requiredString, withSchemas } from '../resource';
 import { USER_SCHEMA_ID } from '../schema/definitions';
 
 /**
@@ -10,7 +10,7 @@ import { USER_SCHEMA_ID } from '../schema/definitions';
  * copies that indexes and filters need.
  */
 export function userWrite(resource: Json): IdpUserWrite {
-  const coerced = coerceResource(resource, 'User');
+  const coerced = checkLimits(coerceResource(resource, 'User'));
   const active = attribute(coerced, 'active');
   if (active !== undefined && active !== null && typeof active !== 'boolean') {
     throw ScimError.badRequest('invalidValue', 'active must be a boolean');
@@ -25,16 +25,28 @@ export function userWrite(resource: Json): IdpUserWrite {
   };
 }
 
+/** The column of an email's type key (idp_user_emails.typeKey). */
+const EMAIL_TYPE_LENGTH = 64;
+
 function emailsOf(resource: Json): IdpEmail[] {
   const emails = attribute(resource, 'emails');
   if (emails === undefined || emails === null) return [];
   if (!Array.isArray(emails)) throw ScimError.badRequest('invalidValue', 'emails must be an array');
-  return emails.flatMap((email): IdpEmail[] => {
+  return emails.flatMap((email, index): IdpEmail[] => {
     if (!isObject(email)) throw ScimError.badRequest('invalidValue', 'each email must be an object');
     const value = attribute(email, 'value');
     if (typeof value !== 'string' || value === '') return [];
     const type = attribute(email, 'type');
-    return [{ typeKey: typeof type === 'string' ? caseKey(type).slice(0, 64) : null, valueKey: caseKey(value).slice(0, 255), primary: attribute(email, 'primary') === true }];
+    if (typeof type === 'string' && caseKey(type).length > EMAIL_TYPE_LENGTH) {
+      throw ScimError.badRequest('invalidValue', `emails[${index}].type must be at most ${EMAIL_TYPE_LENGTH} characters`);
+    }
+    return [
+      {
+        typeKey: typeof type === 'string' ? caseKey(type) : null,
+        valueKey: caseKey(checkedLength(value, `emails[${index}].value`)),
+        primary: attribute(email, 'primary') === true,
+      },
+    ];
   });
 }
 
