@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { fitsNameColumn, NAME_LENGTH } from '../db/columns';
 import type { MappingTarget, NoMatchAction, Transformation } from '../db/entities/attribute-mapping.entity';
 import type { PatchPath } from '../scim/filter/ast';
 
@@ -118,7 +119,8 @@ export class MappingProgram {
         if (onNoMatch === 'DROP_USER') result.dropped = true;
         if (onNoMatch !== 'CLEAR') continue;
       }
-      const text = value === undefined ? null : Array.isArray(value) ? value.join(' ') : value;
+      const joined = value === undefined ? null : Array.isArray(value) ? value.join(' ') : value;
+      const text = joined === null || target === 'PROPERTY' ? joined : fittedToColumn(joined);
       switch (target) {
         case 'USER_NAME':
           result.userName = text;
@@ -139,7 +141,8 @@ export class MappingProgram {
           result.properties[property!] = text;
           break;
         case 'GROUP_NAMES':
-          if (value !== undefined) result.groupNames.push(...[value].flat().filter((name) => name !== ''));
+          // A name its column cannot hold names no group: it is left out rather than cut into another group's name.
+          if (value !== undefined) result.groupNames.push(...[value].flat().filter((name) => name !== '' && fitsNameColumn(name)));
           break;
       }
     }
@@ -215,6 +218,18 @@ function toValue(raw: unknown): MappedValue | undefined {
   }
   if (['string', 'number', 'boolean'].includes(typeof raw)) return bounded(String(raw));
   return undefined;
+}
+
+/**
+ * A mapped value for a directory column, cut to what the column holds (whole code points): the
+ * IdP's resource keeps the whole value, and the directory shows as much as it can.
+ */
+function fittedToColumn(text: string): string {
+  if (fitsNameColumn(text)) return text;
+  const points = [...text];
+  let length = Math.min(points.length, NAME_LENGTH);
+  while (!fitsNameColumn(points.slice(0, length).join(''))) length -= 1;
+  return points.slice(0, length).join('');
 }
 
 function bounded(text: string): string {

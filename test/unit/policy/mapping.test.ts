@@ -122,6 +122,23 @@ describe('attribute mapping: targets and defaults', () => {
     assert.deepEqual(result.groupNames, ['jira-users', 'confluence-users']);
   });
 
+  it('when a mapped value is longer than its directory column, then it is cut to whole characters that fit, key included', () => {
+    const long = { ...ADELE, title: `${'x'.repeat(300)}`, nickName: `${'İ'.repeat(127)}\u{1f600}${'y'.repeat(200)}` };
+    const target = (target: MappingDefinition['target'], source: string) => run(mapping(source, [], { target, property: null }), long);
+    assert.equal(target('DISPLAY_NAME', '{title}').displayName, 'x'.repeat(255));
+    // 127 "İ" fold to 254 characters: the emoji (two UTF-16 units) would pass the key's 255, so it goes whole.
+    assert.equal(target('FIRST_NAME', '{nickName}').firstName, 'İ'.repeat(127));
+    assert.equal(run(mapping('{title}'), long).properties.out, 'x'.repeat(300));
+  });
+
+  it('when a mapped group name is longer than a group name may be, then it names no group, and the others stay', () => {
+    const result = run(mapping('{groupsCsv}', [{ fn: 'split', args: { separator: ';' } }], { target: 'GROUP_NAMES', property: null }), {
+      ...ADELE,
+      groupsCsv: `jira-users;${'g'.repeat(256)};${'İ'.repeat(200)}`,
+    });
+    assert.deepEqual(result.groupNames, ['jira-users']);
+  });
+
   it('when a connector has no mappings, then the defaults take userName, displayName, the work email and the names', () => {
     const result = MappingProgram.compile(DEFAULT_MAPPINGS, scimPathReader).run(ADELE);
     assert.deepEqual(
