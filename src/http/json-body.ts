@@ -14,7 +14,7 @@ export class JsonBodyError extends Error {}
  * Parses a request body: valid UTF-8 (not silently patched with U+FFFD, which would make two
  * different byte strings one name), JSON, nested at most `maxDepth`, and with every string and
  * key well-formed Unicode (a lone surrogate from a `\ud800` escape is text no database stores
- * alike). Answers undefined for an empty body.
+ * alike), and no key `__proto__`. Answers undefined for an empty body.
  */
 export function parseJsonBody(bytes: Buffer, maxDepth = MAX_JSON_DEPTH): unknown {
   if (!isUtf8(bytes)) throw new JsonBodyError('the body is not valid UTF-8');
@@ -33,7 +33,8 @@ export function parseJsonBody(bytes: Buffer, maxDepth = MAX_JSON_DEPTH): unknown
 
 /**
  * What makes a parsed JSON value one this service must not take: nesting deeper than `maxDepth`
- * (objects and arrays; the top level is 1), or text that is not well-formed Unicode. Walks
+ * (objects and arrays; the top level is 1), text that is not well-formed Unicode, a key
+ * `__proto__`. Walks
  * with its own stack, so no input can overflow the call stack.
  */
 export function jsonProblem(value: unknown, maxDepth: number): string | undefined {
@@ -52,6 +53,8 @@ export function jsonProblem(value: unknown, maxDepth: number): string | undefine
     }
     for (const [key, element] of Object.entries(item)) {
       if (!key.isWellFormed()) return 'the body holds an attribute name that is not valid Unicode (a lone surrogate)';
+      // JSON.parse makes it an own key, but the first copy by assignment would set a prototype with it.
+      if (key === '__proto__') return 'the body names __proto__, which is no attribute';
       stack.push([element, depth + 1]);
     }
   }

@@ -21,14 +21,15 @@ export interface Projection {
   excludedAttributes: string[];
 }
 
-const SORT_COLUMNS: Record<string, IdpSortColumn> = {
-  id: 'id',
-  username: 'userName',
-  displayname: 'displayName',
-  externalid: 'externalId',
-  'meta.created': 'createdAt',
-  'meta.lastmodified': 'updatedAt',
-};
+/** A Map, not an object: a request's `sortBy=__proto__` or `constructor` must find nothing. */
+const SORT_COLUMNS = new Map<string, IdpSortColumn>([
+  ['id', 'id'],
+  ['username', 'userName'],
+  ['displayname', 'displayName'],
+  ['externalid', 'externalId'],
+  ['meta.created', 'createdAt'],
+  ['meta.lastmodified', 'updatedAt'],
+]);
 
 /**
  * Reads list parameters from a query string (GET) or a SearchRequest body (POST /.search): the
@@ -48,7 +49,7 @@ export function readListParams(source: Record<string, unknown>, resourceType: 'U
   let sort: ListParams['sort'] = null;
   const sortBy = value('sortBy');
   if (sortBy !== undefined) {
-    const column = typeof sortBy === 'string' ? SORT_COLUMNS[sortBy.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/, '')] : undefined;
+    const column = typeof sortBy === 'string' ? SORT_COLUMNS.get(sortBy.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/, '')) : undefined;
     if (!column || (resourceType === 'Group' && column === 'userName')) {
       throw ScimError.badRequest('invalidValue', `sortBy supports ${resourceType === 'User' ? 'userName, ' : ''}displayName, externalId, id, meta.created and meta.lastModified`);
     }

@@ -122,6 +122,33 @@ for (const kind of databaseKinds()) {
       assert.equal((await send('GET', `/Users/${pair.json.id}`)).json.userName, 'smile\u{1f600}@example.com');
     });
 
+    it('when a request names __proto__, constructor or another Object.prototype key, then a 4xx or an ordinary answer, never a 500 or a polluted prototype', async () => {
+      const created = await send('POST', '/Users', user('proto.names@example.com', { title: 'Keeps' }));
+      assert.equal(created.status, 201, created.text);
+      const id = created.json.id;
+      for (const name of ['__proto__', '__PROTO__', 'constructor', 'CONSTRUCTOR', 'toString', 'hasOwnProperty']) {
+        const sorted = await send('GET', `/Users?sortBy=${name}`);
+        assertRefused(sorted, 'invalidValue', /^sortBy supports/);
+        assertRefused(await send('GET', `/Groups?sortBy=${name}`), 'invalidValue', /^sortBy supports/);
+        for (const path of [`/Users?filter=${name} eq "x"`, `/Users?filter=${name} pr`, `/Groups?filter=${name}.value eq "x"`, `/Users?attributes=${name}`, `/Users?excludedAttributes=${name}`]) {
+          const reply = await send('GET', path);
+          assert.ok(reply.status === 200 || reply.status === 400, `${path}: ${reply.status} ${reply.text}`);
+          if (reply.status === 400) assert.ok(reply.json.scimType, reply.text);
+        }
+        for (const operation of [{ op: 'add', path: name, value: { polluted: true } }, { op: 'remove', path: `${name}.x` }, { op: 'replace', value: { [name]: { polluted: true } } }]) {
+          const reply = await send('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [operation] });
+          assert.ok(reply.status < 500, `${JSON.stringify(operation)}: ${reply.status} ${reply.text}`);
+          if (reply.status >= 400) assert.ok(reply.json.scimType, reply.text);
+        }
+      }
+      const body = `{"schemas":["${USER_SCHEMA}"],"userName":"proto.body@example.com","__proto__":{"polluted":true}}`;
+      assertRefused(await send('POST', '/Users', body), 'invalidSyntax', /__proto__/);
+      const patch = `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}`;
+      assertRefused(await send('PATCH', `/Users/${id}`, patch), 'invalidSyntax', /__proto__/);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+      assert.equal((await send('GET', `/Users/${id}`)).json.title, 'Keeps');
+    });
+
     it('when the admin API gets a lone surrogate, invalid UTF-8 or over-deep variables, then a 400 GraphQL error, and nothing changes', async () => {
       const post = (body: string | Buffer) =>
         fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body });

@@ -24,21 +24,27 @@ interface Column {
   kind: 'string' | 'time';
 }
 
-const USER_COLUMNS: Record<string, Column> = {
-  id: { sql: 'r.id', keyed: false, nullable: false, kind: 'string' },
-  username: { sql: 'r.userNameKey', keyed: true, nullable: false, kind: 'string' },
-  externalid: { sql: 'r.externalId', keyed: false, nullable: true, kind: 'string' },
-  'meta.created': { sql: 'r.createdAt', keyed: false, nullable: false, kind: 'time' },
-  'meta.lastmodified': { sql: 'r.updatedAt', keyed: false, nullable: false, kind: 'time' },
-};
+const ID: Column = { sql: 'r.id', keyed: false, nullable: false, kind: 'string' };
+const EXTERNAL_ID: Column = { sql: 'r.externalId', keyed: false, nullable: true, kind: 'string' };
+const CREATED: Column = { sql: 'r.createdAt', keyed: false, nullable: false, kind: 'time' };
+const LAST_MODIFIED: Column = { sql: 'r.updatedAt', keyed: false, nullable: false, kind: 'time' };
 
-const GROUP_COLUMNS: Record<string, Column> = {
-  id: USER_COLUMNS.id,
-  displayname: { sql: 'r.displayNameKey', keyed: true, nullable: false, kind: 'string' },
-  externalid: USER_COLUMNS.externalid,
-  'meta.created': USER_COLUMNS['meta.created'],
-  'meta.lastmodified': USER_COLUMNS['meta.lastmodified'],
-};
+/** Maps, not objects: a filter on `constructor` or `__proto__` must find no column. */
+const USER_COLUMNS = new Map<string, Column>([
+  ['id', ID],
+  ['username', { sql: 'r.userNameKey', keyed: true, nullable: false, kind: 'string' }],
+  ['externalid', EXTERNAL_ID],
+  ['meta.created', CREATED],
+  ['meta.lastmodified', LAST_MODIFIED],
+]);
+
+const GROUP_COLUMNS = new Map<string, Column>([
+  ['id', ID],
+  ['displayname', { sql: 'r.displayNameKey', keyed: true, nullable: false, kind: 'string' }],
+  ['externalid', EXTERNAL_ID],
+  ['meta.created', CREATED],
+  ['meta.lastmodified', LAST_MODIFIED],
+]);
 
 const UNDECIDED: SqlFilter = { where: null, exact: false };
 
@@ -82,7 +88,7 @@ function attribute(filter: Extract<Filter, { kind: 'present' | 'compare' }>, res
   if (resourceType === 'Group' && (name === 'members' || name === 'members.value')) {
     return members(filter.kind === 'present' ? null : filter);
   }
-  const column = name === undefined ? undefined : (resourceType === 'User' ? USER_COLUMNS : GROUP_COLUMNS)[name];
+  const column = name === undefined ? undefined : (resourceType === 'User' ? USER_COLUMNS : GROUP_COLUMNS).get(name);
   if (!column) return UNDECIDED;
   if (filter.kind === 'present') {
     return { where: { sql: column.nullable ? `(${column.sql} IS NOT NULL AND ${column.sql} <> '')` : `${column.sql} <> ''`, params: [] }, exact: true };
