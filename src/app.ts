@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import { Counter } from 'prom-client';
 import type { Config } from './config';
 import { isReady } from './db/data-source';
 import type { Services } from './domain/services';
@@ -102,6 +103,16 @@ export async function createApp(services: Services, config: Pick<Config, 'public
       req.scope.log.warn({ err: error }, 'readiness check failed');
       res.status(503).json({ status: 'not ready', reason: 'database unreachable' });
     }
+  });
+
+  new Counter({
+    name: 'scimdir_provisioning_events_dropped_total',
+    help: 'Provisioning events the database refused even when written alone, and so not recorded',
+    registers: [instrumentation.registry],
+    collect() {
+      this.reset();
+      this.inc(services.provisioningLog.dropped);
+    },
   });
 
   app.get('/metrics', routed('/metrics'), async (_req, res) => {

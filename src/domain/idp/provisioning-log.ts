@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ProvisioningOperation, ProvisioningResourceType } from '../../db/entities/provisioning-event.entity';
+import { ID_LENGTH } from '../../db/columns';
 import { chunks, sqlTime } from '../../db/sql';
 import type { Transactions } from '../../db/transactions';
 import type { Logger } from '../../logger';
@@ -27,6 +28,8 @@ export class ProvisioningLog {
   private buffer: ProvisioningEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** Events no database would take, even alone (counted in /metrics). */
+  dropped = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,7 +38,10 @@ export class ProvisioningLog {
   ) {}
 
   record(event: ProvisioningEvent): void {
-    this.buffer.push(event);
+    // A path names any id; one longer than ids are (`…' or '1'='1`) names no resource, and its
+    // column would refuse it, and with it every event written beside it.
+    const resourceId = event.resourceId !== null && event.resourceId.length > ID_LENGTH ? null : event.resourceId;
+    this.buffer.push({ ...event, resourceId });
     if (this.buffer.length >= FLUSH_SIZE) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
@@ -58,18 +64,27 @@ export class ProvisioningLog {
     if (events.length === 0 || !this.dataSource.isInitialized) return;
     try {
       await this.transactions.run(async (manager) => {
-        for (const batch of chunks(events, 100)) {
-          await manager.query(
-            `INSERT INTO provisioning_events (connectorId, at, operation, resourceType, resourceId, status, durationMs) VALUES ${batch
-              .map(() => '(?, ?, ?, ?, ?, ?, ?)')
-              .join(', ')}`,
-            batch.flatMap((e) => [e.connectorId, sqlTime(e.at), e.operation, e.resourceType, e.resourceId, e.status, Math.round(e.durationMs)]),
-          );
-        }
+        for (const batch of chunks(events, 100)) await manager.query(...insertEvents(batch));
       });
     } catch (error) {
-      // Losing a report line must not fail provisioning; it is logged instead.
-      this.log.error({ err: error, events: events.length }, 'could not record provisioning events');
+      // One event the database refuses must not cost the others theirs: each goes alone, and
+      // only those refused alone are lost (logged and counted; provisioning itself goes on).
+      this.log.warn({ err: error, events: events.length }, 'a batch of provisioning events was refused; writing them one by one');
+      for (const event of events) {
+        try {
+          await this.dataSource.query(...insertEvents([event]));
+        } catch (alone) {
+          this.dropped += 1;
+          this.log.error({ err: alone, connectorId: event.connectorId, operation: event.operation }, 'could not record a provisioning event');
+        }
+      }
     }
   }
+}
+
+function insertEvents(events: ProvisioningEvent[]): [sql: string, params: unknown[]] {
+  return [
+    `INSERT INTO provisioning_events (connectorId, at, operation, resourceType, resourceId, status, durationMs) VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    events.flatMap((e) => [e.connectorId, sqlTime(e.at), e.operation, e.resourceType, e.resourceId, e.status, Math.round(e.durationMs)]),
+  ];
 }
