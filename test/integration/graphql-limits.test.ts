@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getIntrospectionQuery } from 'graphql';
-import { COMPLEXITY_BUDGET, MAX_DEPTH } from '../../src/graphql/limits';
+import { COMPLEXITY_BUDGET, MAX_DEPTH, MAX_SELECTIONS } from '../../src/graphql/limits';
 import { databaseKinds } from '../support/databases';
 import { graphql, startTestServer, TEST_ADMIN_TOKEN, TestServer } from '../support/server';
 
@@ -57,6 +57,26 @@ for (const kind of databaseKinds()) {
       assert.equal(defaulted.errors?.[0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
       const allowed = await graphql(server.url, TEST_ADMIN_TOKEN, GROUPS_WITH_MEMBERS, { groups: 20, members: 20 });
       assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
+    });
+
+    it(`when a selection set asks for more than ${MAX_SELECTIONS} fields by aliases, at the root, nested or through fragments, then it is refused whole`, async () => {
+      const aliases = (count: number, field: string) => Array.from({ length: count }, (_, index) => `a${index}: ${field}`).join(' ');
+      const allowed = await graphql(server.url, TEST_ADMIN_TOKEN, `{ ${aliases(MAX_SELECTIONS, 'adminTokens { __typename }')} }`);
+      assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
+      const operations = [
+        `{ ${aliases(1000, 'adminTokens { __typename }')} }`,
+        `{ connectors { ${aliases(MAX_SELECTIONS + 1, 'id')} } }`,
+        // Two fragments of 60 fields each, spread into one selection set: 120 fields.
+        `{ ...a ...b } fragment a on Query { ${aliases(60, 'adminTokens { id }')} } fragment b on Query { ${Array.from({ length: 60 }, (_, i) => `b${i}: connectors { id }`).join(' ')} }`,
+        `{ ... on Query { ${aliases(MAX_SELECTIONS + 1, '__typename')} } }`,
+      ];
+      for (const operation of operations) {
+        const refused = await graphql(server.url, TEST_ADMIN_TOKEN, operation);
+        assert.equal(refused.status, 400, operation.slice(0, 80));
+        assert.equal(refused.errors?.[0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+        assert.match(refused.errors![0].message, new RegExp(`fields \\(aliases count\\); the most allowed is ${MAX_SELECTIONS}`));
+        assert.equal(refused.data, undefined);
+      }
     });
 
     it('when a page asks for more than 200, then the resolver’s own error names first, not the budget', async () => {
