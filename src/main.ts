@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import http from 'node:http';
 import { createApp } from './app';
 import { ConfigError, describeDatabase, loadConfig } from './config';
 import { createDataSource, migrate } from './db/data-source';
 import { createServices } from './domain/services';
+import { createHttpServer } from './http/server';
 import { createLogger } from './logger';
 import { scimPathReader } from './scim/path-reader';
 
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const initialToken = await services.adminTokens.ensureInitialToken();
   const app = await createApp(services, config, log);
 
-  const server = http.createServer(app.handle).listen(config.port, config.host);
+  const server = createHttpServer(app.handle).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import pino from 'pino';
 import type { DataSource, Logger } from 'typeorm';
 import { createApp } from '../../src/app';
@@ -10,6 +9,7 @@ import { DEFAULT_SYNC_LEASE_SECONDS } from '../../src/config';
 import { createDataSource, migrate } from '../../src/db/data-source';
 import { issueToken } from '../../src/domain/secrets';
 import { createServices, Services } from '../../src/domain/services';
+import { createHttpServer } from '../../src/http/server';
 import { scimPathReader } from '../../src/scim/path-reader';
 import { createScratchDatabase, DatabaseKind, ScratchDatabase } from './databases';
 
@@ -66,7 +66,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     log,
   );
   // Listen first: the app's public URL names the port the system picked.
-  const server = http.createServer();
+  const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = await createApp(services, { publicUrl: url, scimRateLimit: options.scimRateLimit ?? 0 }, log);
