@@ -63,6 +63,14 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/Bulk', run: (sc, r) => runBulk(sc, r.body) },
 ];
 
+/** Failed authentications a second that one client address may make (bursts of twice that) before 429s. */
+export const FAILED_AUTH_RATE = 5;
+
+/** The address requests come from: the socket's peer (no proxy header is believed). */
+function clientAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? '';
+}
+
 /** Routes by method and path shape: the fixed part and whether an id segment follows. */
 const ROUTE_TABLE = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route]));
 
@@ -76,6 +84,7 @@ export function createScimHandler(
   config: Pick<Config, 'publicUrl' | 'scimRateLimit'>,
 ): (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => void {
   const limiter = new RateLimiter(config.scimRateLimit);
+  const failures = new RateLimiter(FAILED_AUTH_RATE);
 
   const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> => {
     const queryStart = req.url!.indexOf('?');
@@ -83,9 +92,22 @@ export function createScimHandler(
     const [connectorId, ...rest] = path.slice(SCIM_PREFIX.length).split('/').map(decodeSegment);
     scope.route = `${SCIM_PREFIX}:connectorId`;
 
+    // Failures are counted per client, not per connector: a flood of bad tokens is slowed, and
+    // the connector's own traffic from elsewhere goes on.
+    const client = clientAddress(req);
+    const failedWait = failures.wait(client);
+    if (failedWait > 0) {
+      res.setHeader('Retry-After', String(failedWait));
+      throw new ScimError(429, undefined, `this client failed authentication more than ${FAILED_AUTH_RATE} times a second; retry in ${failedWait} s`);
+    }
     const token = bearerToken(req.headers.authorization);
-    if (!token) throw new ScimError(401, undefined, 'send the connector’s token as "Authorization: Bearer <token>"');
-    await services.connectors.authenticate(connectorId, token);
+    try {
+      if (!token) throw new ScimError(401, undefined, 'send the connector’s token as "Authorization: Bearer <token>"');
+      await services.connectors.authenticate(connectorId, token);
+    } catch (error) {
+      if (asScimError(error)?.status === 401) failures.take(client);
+      throw error;
+    }
     const wait = limiter.take(connectorId);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
