@@ -19,6 +19,15 @@ const group = (displayName: string, members: string[]) => ({
   members: members.map((value) => ({ value })),
 });
 
+/**
+ * A read the request made itself: the SCIM provisioning log and the incremental sync cycles
+ * (which lock their connector row to note its memory, and look for their running cycle) may
+ * flush in the background while it runs.
+ */
+function isOwnRead(sql: string): boolean {
+  return /^\s*SELECT/i.test(sql) && !/provisioning_events|kind = 'INCREMENTAL'|SELECT logFreeMemory FROM connectors/.test(sql);
+}
+
 for (const kind of databaseKinds()) {
   describe(`the admin API on ${kind}`, () => {
     let server: TestServer;
@@ -134,8 +143,7 @@ for (const kind of databaseKinds()) {
           answer = await graphql(server.url, TEST_ADMIN_TOKEN, LIST);
         });
         assert.equal(answer?.errors, undefined, JSON.stringify(answer?.errors));
-        // The SCIM provisioning log and the sync cycles may flush in the background.
-        return { count: answer!.data.connectors.length, reads: statements.filter((sql) => /^\s*SELECT/i.test(sql) && !/provisioning_events|sync_runs WHERE kind = 'INCREMENTAL'/.test(sql)) };
+        return { count: answer!.data.connectors.length, reads: statements.filter(isOwnRead) };
       };
       const synced = await provisioned('listed');
       await ok('mutation ($id: ID!) { runSync(connectorId: $id, wait: true) { status } }', { id: synced.id });
@@ -154,7 +162,7 @@ for (const kind of databaseKinds()) {
           answer = await graphql(server.url, TEST_ADMIN_TOKEN, LIST, { search });
         });
         assert.equal(answer?.errors, undefined, JSON.stringify(answer?.errors));
-        return { groups: answer!.data.groups.edges.map((edge: { node: unknown }) => edge.node), reads: statements.filter((sql) => /^\s*SELECT/i.test(sql) && !/provisioning_events|sync_runs WHERE kind = 'INCREMENTAL'/.test(sql)) };
+        return { groups: answer!.data.groups.edges.map((edge: { node: unknown }) => edge.node), reads: statements.filter(isOwnRead) };
       };
       for (let i = 0; i < 6; i += 1) await provisioned(`paged-${i}`);
       const two = await reads('paged-');
